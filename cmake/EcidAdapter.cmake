@@ -1,0 +1,31 @@
+# ecid_add_adapter(NAME SOURCES src... MANIFEST file.yaml [LINK libs...])
+# Builds an adapter the way the contract wants it: a MODULE library with hidden visibility,
+# only the entry symbol exported (version script), no undefined symbols (-z defs), and the
+# manifest copied beside the .so so the host can read it before loading any code.
+function(ecid_add_adapter name)
+  cmake_parse_arguments(A "" "MANIFEST;OUTPUT_DIR" "SOURCES;LINK" ${ARGN})
+  if(NOT A_MANIFEST)
+    message(FATAL_ERROR "ecid_add_adapter(${name}): MANIFEST is required")
+  endif()
+  if(NOT A_OUTPUT_DIR)
+    set(A_OUTPUT_DIR ${CMAKE_BINARY_DIR}/adapters)
+  endif()
+  add_library(${name} MODULE ${A_SOURCES})
+  target_link_libraries(${name} PRIVATE ecid::contract ${A_LINK})
+  set_target_properties(${name} PROPERTIES
+    PREFIX "lib"
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    LIBRARY_OUTPUT_DIRECTORY ${A_OUTPUT_DIR})
+  set(script ${CMAKE_CURRENT_BINARY_DIR}/${name}.exports.map)
+  file(WRITE ${script} "{ global: ecid_adapter_entry_v1; local: *; };\n")
+  target_link_options(${name} PRIVATE "LINKER:-z,defs" "LINKER:--version-script=${script}")
+  if(COMMAND ecid_warnings)
+    ecid_warnings(${name})
+  endif()
+  get_filename_component(manifest_abs ${A_MANIFEST} ABSOLUTE)
+  get_filename_component(manifest_name ${A_MANIFEST} NAME)
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${manifest_abs} ${A_OUTPUT_DIR}/${manifest_name}
+    VERBATIM)
+endfunction()

@@ -1,0 +1,74 @@
+// The engine: routes a document to its adapter, runs the adapter's plan round by round
+// through the policy gate and the register backends, and collects the findings.
+#pragma once
+
+#include <ecid/config.hpp>
+#include <ecid/loader.hpp>
+#include <ecid/register.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ecid {
+
+struct Finding {
+  uint32_t code = 0;      // ecid_finding_code
+  uint32_t severity = 0;  // ecid_severity
+  uint32_t field = 0;     // ecid_field, 0 if none
+  std::string subject_ref;
+  std::string value;
+  std::string detail;
+};
+
+// What was asked and who answered: makes multi-round flows visible in the report.
+struct QueryTrace {
+  uint32_t id = 0;
+  uint32_t round = 0;
+  uint32_t kind = 0;  // ecid_query_kind
+  std::string subject_ref;
+  std::string purpose;
+  std::string source;    // answering register, or "policy" for refusals
+  uint32_t status = 0;   // ecid_answer_status
+  std::string detail;
+  std::vector<uint32_t> fields_disclosed;
+};
+
+struct DocumentReport {
+  std::string file;
+  std::string adapter;
+  std::string adapter_version;
+  std::string document_ref;
+  bool ok = false;     // false: the document could not be checked; `error` says why
+  std::string error;
+  std::vector<Finding> findings;
+  std::vector<QueryTrace> queries;
+  uint32_t rounds = 0;
+  double elapsed_ms = 0;
+  // 0 all verified, 1 something needs attention, 2 the document could not be checked.
+  int exit_class() const;
+};
+
+class Engine {
+ public:
+  // Loads adapters (bad ones are refused and listed, never fatal) and opens the register.
+  // Throws ConfigError / std::runtime_error when the configuration cannot work at all.
+  explicit Engine(const Config& config);
+  // For tests: a given backend instead of the configured one.
+  Engine(const Config& config, std::shared_ptr<RegisterBackend> population);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const AdapterRegistry& adapters() const;
+  // Thread-safe: several documents may be checked at once.
+  DocumentReport check(std::string_view file_name, std::string_view bytes);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ecid

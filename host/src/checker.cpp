@@ -1,0 +1,461 @@
+// Engine: document → adapter plan (round by round) → policy gate → registers → assess.
+#include <ecid/engine.hpp>
+#include <ecid/fields.hpp>
+#include <ecid/findings.hpp>
+#include <ecid/log.hpp>
+#include <ecid/matching.hpp>
+
+#include <pugixml.hpp>
+
+#include <chrono>
+#include <deque>
+#include <map>
+
+namespace ecid {
+namespace {
+
+constexpr size_t kMaxQueriesPerDocument = 20000;
+constexpr size_t kMaxFindingsPerDocument = 50000;
+constexpr size_t kMaxFieldBytes = 64 * 1024;
+constexpr size_t kMaxDocumentBytes = 256u * 1024 * 1024;
+
+std::string_view sv(ecid_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
+ecid_str cs(const std::string& s) { return ecid_str{s.data(), s.size()}; }
+
+struct PlannedQuery {
+  uint32_t id = 0;
+  uint32_t round = 0;
+  uint32_t kind = 0;
+  std::string subject_ref;
+  std::string key;
+  std::string purpose;
+  std::vector<Claim> claims;
+  FieldSet requested;
+  bool malformed = false;  // the adapter sent something the host cannot accept
+  std::string malformed_reason;
+};
+
+// An answer and the memory its C view points into. Stored in a deque: addresses stay put.
+struct OwnedAnswer {
+  uint32_t query_id = 0;
+  uint32_t round = 0;
+  uint32_t status = 0;
+  std::string source;
+  std::string detail;
+  std::vector<RegisterRecord> records;  // trimmed to the disclosed fields
+  std::vector<std::vector<FieldCheck>> checks;
+  std::vector<std::vector<ecid_field_value>> c_values;
+  std::vector<std::vector<ecid_field_check>> c_checks;
+  std::vector<ecid_record> c_records;
+
+  ecid_answer view() {
+    c_values.assign(records.size(), {});
+    c_checks.assign(records.size(), {});
+    c_records.clear();
+    for (size_t i = 0; i < records.size(); ++i) {
+      for (const auto& [f, v] : records[i].values) c_values[i].push_back({sizeof(ecid_field_value), f, cs(v)});
+      if (i < checks.size())
+        for (const auto& c : checks[i]) c_checks[i].push_back({sizeof(ecid_field_check), c.field, c.outcome, cs(c.reason)});
+      c_records.push_back({sizeof(ecid_record), static_cast<uint32_t>(c_values[i].size()), c_values[i].data(),
+                           static_cast<uint32_t>(c_checks[i].size()), c_checks[i].data()});
+    }
+    ecid_answer a{};
+    a.struct_size = sizeof(ecid_answer);
+    a.query_id = query_id;
+    a.round = round;
+    a.status = status;
+    a.source = cs(source);
+    a.detail = cs(detail);
+    a.record_count = static_cast<uint32_t>(c_records.size());
+    a.records = c_records.data();
+    return a;
+  }
+};
+
+// Collects what the adapter says through the sinks; never trusts it.
+struct DocumentState {
+  std::vector<PlannedQuery> pending;
+  uint32_t next_query_id = 1;
+  uint32_t round = 0;
+  std::string error;
+  std::string document_ref;
+  std::vector<Finding> findings;
+  std::string findings_error;
+};
+
+int32_t sink_add_query(void* ctx, const ecid_query* q, uint32_t* out_id) noexcept {
+  auto* st = static_cast<DocumentState*>(ctx);
+  if (!q || !out_id) return ECID_E_ARGUMENT;
+  try {
+    if (st->next_query_id > kMaxQueriesPerDocument) return ECID_E_LIMIT;
+    PlannedQuery p;
+    p.id = st->next_query_id++;
+    p.round = st->round;
+    if (q->struct_size < sizeof(ecid_query)) {
+      p.malformed = true;
+      p.malformed_reason = "query struct too small";
+    } else {
+      p.kind = q->kind;
+      p.subject_ref = std::string(sv(q->subject_ref).substr(0, 256));
+      p.key = std::string(sv(q->key).substr(0, 4096));
+      p.purpose = std::string(sv(q->purpose).substr(0, 256));
+      if (q->claim_count > 64 || (q->claim_count && !q->claims) || q->field_count > 128 ||
+          (q->field_count && !q->fields)) {
+        p.malformed = true;
+        p.malformed_reason = "too many claims or fields, or NULL arrays";
+      } else {
+        for (uint32_t i = 0; i < q->claim_count; ++i) {
+          if (sv(q->claims[i].value).size() > kMaxFieldBytes) {
+            p.malformed = true;
+            p.malformed_reason = "claim value too long";
+            break;
+          }
+          p.claims.push_back({q->claims[i].field, std::string(sv(q->claims[i].value))});
+        }
+        for (uint32_t i = 0; i < q->field_count; ++i) {
+          if (q->fields[i] >= 128) {
+            p.malformed = true;
+            p.malformed_reason = "unknown field id " + std::to_string(q->fields[i]);
+          }
+          p.requested.add(q->fields[i]);
+        }
+      }
+    }
+    *out_id = p.id;
+    st->pending.push_back(std::move(p));
+    return ECID_OK;
+  } catch (...) {
+    return ECID_E_NO_MEMORY;
+  }
+}
+
+int32_t sink_add_finding(void* ctx, const ecid_finding* f) noexcept {
+  auto* st = static_cast<DocumentState*>(ctx);
+  if (!f) return ECID_E_ARGUMENT;
+  try {
+    if (st->findings.size() >= kMaxFindingsPerDocument) return ECID_E_LIMIT;
+    if (f->struct_size < sizeof(ecid_finding)) {
+      st->findings_error = "finding struct too small";
+      return ECID_E_ARGUMENT;
+    }
+    if (!finding_info(f->code)) {
+      st->findings_error = "unknown finding code " + std::to_string(f->code);
+      return ECID_E_ARGUMENT;
+    }
+    if (f->severity > ECID_SEVERITY_ERROR) {
+      st->findings_error = "invalid severity " + std::to_string(f->severity);
+      return ECID_E_ARGUMENT;
+    }
+    if (sv(f->value).size() > kMaxFieldBytes || sv(f->detail).size() > kMaxFieldBytes ||
+        sv(f->subject_ref).size() > 256) {
+      st->findings_error = "finding text too long";
+      return ECID_E_ARGUMENT;
+    }
+    st->findings.push_back({f->code, f->severity, f->field, std::string(sv(f->subject_ref)),
+                            std::string(sv(f->value)), std::string(sv(f->detail))});
+    return ECID_OK;
+  } catch (...) {
+    return ECID_E_NO_MEMORY;
+  }
+}
+
+int32_t sink_set_document_ref(void* ctx, ecid_str ref) noexcept {
+  try {
+    static_cast<DocumentState*>(ctx)->document_ref = std::string(sv(ref).substr(0, 256));
+    return ECID_OK;
+  } catch (...) {
+    return ECID_E_NO_MEMORY;
+  }
+}
+
+void sink_set_error(void* ctx, ecid_str message) noexcept {
+  try {
+    static_cast<DocumentState*>(ctx)->error = std::string(sv(message).substr(0, 1000));
+  } catch (...) {
+  }
+}
+
+std::string result_name(int32_t rc) {
+  switch (rc) {
+    case ECID_E_INVALID_DOCUMENT: return "invalid document";
+    case ECID_E_UNSUPPORTED: return "unsupported";
+    case ECID_E_INTERNAL: return "internal adapter error";
+    case ECID_E_NO_MEMORY: return "out of memory";
+    case ECID_E_HOST: return "host service failed";
+    case ECID_E_LIMIT: return "limit exceeded";
+    case ECID_E_ARGUMENT: return "bad argument";
+    default: return "code " + std::to_string(rc);
+  }
+}
+
+bool is_register_kind(uint32_t kind) {
+  return kind == ECID_Q_PERSON_BY_ID || kind == ECID_Q_PERSON_BY_LEGACY_ID || kind == ECID_Q_PERSON_CANDIDATES ||
+         kind == ECID_Q_VEHICLE_BY_PLATE || kind == ECID_Q_ORGANISATION_BY_CODE;
+}
+bool is_person_kind(uint32_t kind) {
+  return kind == ECID_Q_PERSON_BY_ID || kind == ECID_Q_PERSON_BY_LEGACY_ID || kind == ECID_Q_PERSON_CANDIDATES;
+}
+
+}  // namespace
+
+int DocumentReport::exit_class() const {
+  if (!ok) return 2;
+  for (const auto& f : findings)
+    if (f.severity != ECID_SEVERITY_OK) return 1;
+  return 0;
+}
+
+struct Engine::Impl {
+  Config config;
+  AdapterRegistry registry;
+  std::shared_ptr<RegisterBackend> population;
+
+  // The policy gate: returns an empty string when the query may run, else the rule it breaks.
+  std::string policy_refusal(const LoadedAdapter& a, const PlannedQuery& q) const {
+    const Manifest& m = a.manifest;
+    std::string manifest_name = m.file.filename().string();
+    if (query_kind_name(q.kind) == "unknown_kind") return "unknown query kind " + std::to_string(q.kind);
+    if (!m.find_purpose(q.purpose))
+      return "purpose '" + q.purpose + "' is not declared in " + manifest_name;
+    const ManifestQuery* mq = m.find_query(q.kind, q.purpose);
+    if (!mq)
+      return "query kind " + std::string(query_kind_name(q.kind)) + " for purpose '" + q.purpose +
+             "' is not declared in " + manifest_name;
+    for (uint32_t f : q.requested.list())
+      if (!mq->fields.has(f))
+        return "field '" + std::string(field_name(f)) + "' is not declared in " + manifest_name + " for " +
+               std::string(query_kind_name(q.kind)) + "/" + q.purpose;
+    const AdapterPolicy* ap = config.policy_for(m.name);
+    if (!ap) return "adapter '" + m.name + "' has no policy in the configuration (policy." + m.name + ")";
+    const PurposePolicy* pp = ap->find(q.purpose);
+    if (!pp) return "purpose '" + q.purpose + "' is not granted to adapter '" + m.name + "' (policy." + m.name + ")";
+    for (uint32_t f : q.requested.list())
+      if (!pp->fields.has(f))
+        return "field '" + std::string(field_name(f)) + "' is not permitted for purpose '" + q.purpose + "' (policy." +
+               m.name + "." + q.purpose + ".fields)";
+    return {};
+  }
+
+  void run_round(const LoadedAdapter& a, DocumentState& st, std::deque<OwnedAnswer>& answers,
+                 DocumentReport& report) {
+    std::vector<PlannedQuery> batch = std::move(st.pending);
+    st.pending.clear();
+    std::vector<LookupRequest> requests;
+    std::vector<size_t> request_owner;  // index into batch
+    std::vector<OwnedAnswer> round_answers(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const PlannedQuery& q = batch[i];
+      OwnedAnswer& oa = round_answers[i];
+      oa.query_id = q.id;
+      oa.round = q.round;
+      if (q.malformed) {
+        oa.status = ECID_ANSWER_REFUSED;
+        oa.source = "host";
+        oa.detail = "malformed query: " + q.malformed_reason;
+        continue;
+      }
+      if (std::string why = policy_refusal(a, q); !why.empty()) {
+        oa.status = ECID_ANSWER_REFUSED;
+        oa.source = "policy";
+        oa.detail = "refused by policy: " + why;
+        log::info("query refused by policy for adapter " + a.manifest.name + ": " + why);
+        continue;
+      }
+      if (!is_register_kind(q.kind)) {
+        oa.status = ECID_ANSWER_UNAVAILABLE;
+        oa.source = "host";
+        oa.detail = std::string("no service for ") + std::string(query_kind_name(q.kind)) + " is configured";
+        continue;
+      }
+      LookupRequest r;
+      r.kind = q.kind;
+      r.key = q.key;
+      r.claims = q.claims;
+      r.fields = q.requested | fields_needed_for_checks(q.claims, q.kind != ECID_Q_PERSON_CANDIDATES && is_person_kind(q.kind));
+      if (q.kind == ECID_Q_PERSON_CANDIDATES) r.fields = r.fields | FieldSet{ECID_F_PERSONAL_ID};
+      r.purpose = q.purpose;
+      r.document_ref = st.document_ref;
+      requests.push_back(std::move(r));
+      request_owner.push_back(i);
+    }
+    log::debug(a.manifest.name + ": round " + std::to_string(st.round) + ": " + std::to_string(batch.size()) +
+               " queries planned, " + std::to_string(requests.size()) + " sent to " + population->source_name());
+    if (!requests.empty()) {
+      std::vector<LookupResult> results(requests.size());
+      try {
+        population->lookup(requests, results);
+      } catch (const std::exception& e) {
+        log::error(std::string("register lookup failed: ") + e.what());
+        for (auto& r : results) {
+          r.status = ECID_ANSWER_UNAVAILABLE;
+          r.detail = "register failed: " + std::string(e.what());
+          r.records.clear();
+        }
+      }
+      for (size_t j = 0; j < requests.size(); ++j) {
+        const PlannedQuery& q = batch[request_owner[j]];
+        OwnedAnswer& oa = round_answers[request_owner[j]];
+        LookupResult& res = results[j];
+        oa.status = res.status;
+        oa.detail = res.detail;
+        oa.source = res.source.empty() ? population->source_name() : res.source;
+        bool structure = is_person_kind(q.kind);
+        for (auto& rec : res.records) {
+          oa.checks.push_back(check_claims(q.claims, rec, structure));
+          RegisterRecord trimmed;  // minimisation: only what the adapter asked for and may see
+          for (auto& [f, v] : rec.values)
+            if (q.requested.has(f)) trimmed.values.emplace_back(f, std::move(v));
+          oa.records.push_back(std::move(trimmed));
+        }
+        if (oa.status == ECID_ANSWER_FOUND && oa.records.empty()) {
+          oa.status = ECID_ANSWER_BAD_ANSWER;
+          oa.detail = "register said found but returned no record";
+        }
+      }
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const PlannedQuery& q = batch[i];
+      OwnedAnswer& oa = round_answers[i];
+      QueryTrace t;
+      t.id = q.id;
+      t.round = q.round;
+      t.kind = q.kind;
+      t.subject_ref = q.subject_ref;
+      t.purpose = q.purpose;
+      t.source = oa.source;
+      t.status = oa.status;
+      t.detail = oa.detail;
+      if (!oa.records.empty())
+        for (const auto& [f, v] : oa.records.front().values) t.fields_disclosed.push_back(f);
+      report.queries.push_back(std::move(t));
+      answers.push_back(std::move(oa));
+    }
+  }
+
+  DocumentReport check(std::string_view file_name, std::string_view bytes) {
+    auto started = std::chrono::steady_clock::now();
+    DocumentReport report;
+    report.file = std::string(file_name);
+    auto finish = [&](DocumentReport& r) -> DocumentReport {
+      r.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      return std::move(r);
+    };
+    if (bytes.empty()) {
+      report.error = "empty document";
+      return finish(report);
+    }
+    if (bytes.size() > kMaxDocumentBytes) {
+      report.error = "document too large (" + std::to_string(bytes.size()) + " bytes; limit " +
+                     std::to_string(kMaxDocumentBytes) + ")";
+      return finish(report);
+    }
+    // Route on the root element; the adapter does its own full parse.
+    pugi::xml_document xml;
+    pugi::xml_parse_result parsed = xml.load_buffer(bytes.data(), bytes.size(), pugi::parse_minimal, pugi::encoding_utf8);
+    if (!parsed) {
+      report.error = std::string("not well-formed XML: ") + parsed.description() + " at byte " +
+                     std::to_string(parsed.offset);
+      return finish(report);
+    }
+    pugi::xml_node root = xml.document_element();
+    std::string qname = root.name();
+    std::string prefix, local = qname;
+    if (auto colon = qname.find(':'); colon != std::string::npos) {
+      prefix = qname.substr(0, colon);
+      local = qname.substr(colon + 1);
+    }
+    std::string ns = root.attribute(prefix.empty() ? "xmlns" : ("xmlns:" + prefix).c_str()).value();
+    const LoadedAdapter* a = registry.route(local, ns);
+    if (!a) {
+      std::string known;
+      for (const auto& l : registry.loaded())
+        for (const auto& t : l->manifest.document_types) known += (known.empty() ? "" : ", ") + t.root + "{" + t.namespace_uri + "}";
+      report.error = "no adapter handles root element " + local + "{" + ns + "}" +
+                     (known.empty() ? std::string("; no adapter is loaded") : "; loaded adapters handle: " + known);
+      return finish(report);
+    }
+    report.adapter = a->manifest.name;
+    report.adapter_version = a->manifest.version;
+    log::debug(report.file + ": routed to adapter " + a->manifest.name + " " + a->manifest.version);
+    const ecid_adapter_v1* d = a->descriptor;
+
+    DocumentState st;
+    ecid_report_sink diag{sizeof(ecid_report_sink), &st, &sink_add_finding, &sink_set_document_ref, &sink_set_error};
+    ecid_plan_sink plan_sink{sizeof(ecid_plan_sink), &st, &sink_add_query};
+    void* session = nullptr;
+    int32_t rc = d->open_document(a->instance, ecid_str{bytes.data(), bytes.size()}, &diag, &session);
+    if (rc != ECID_OK || !session) {
+      report.error = a->manifest.name + " adapter: " + result_name(rc) + (st.error.empty() ? "" : ": " + st.error);
+      if (session) d->close_document(session);
+      return finish(report);
+    }
+    struct SessionGuard {
+      const ecid_adapter_v1* d;
+      void* s;
+      ~SessionGuard() { d->close_document(s); }
+    } guard{d, session};
+
+    std::deque<OwnedAnswer> answers;
+    std::vector<ecid_answer> views;
+    auto refresh_views = [&] {
+      views.clear();
+      for (auto& oa : answers) views.push_back(oa.view());
+    };
+    for (uint32_t round = 0;; ++round) {
+      st.round = round;
+      st.pending.clear();
+      rc = d->plan(session, round, views.data(), static_cast<uint32_t>(views.size()), &plan_sink, &diag);
+      if (rc != ECID_OK) {
+        report.error = a->manifest.name + " adapter: plan round " + std::to_string(round) + ": " + result_name(rc) +
+                       (st.error.empty() ? "" : ": " + st.error);
+        return finish(report);
+      }
+      if (st.pending.empty()) break;
+      if (round >= ECID_MAX_ROUNDS) {
+        report.error = a->manifest.name + " adapter asked for more than " + std::to_string(ECID_MAX_ROUNDS) + " rounds";
+        return finish(report);
+      }
+      report.rounds = round + 1;
+      run_round(*a, st, answers, report);
+      refresh_views();
+    }
+    st.findings.clear();
+    rc = d->assess(session, views.data(), static_cast<uint32_t>(views.size()), &diag);
+    if (!st.findings_error.empty()) {
+      report.error = a->manifest.name + " adapter returned an invalid finding: " + st.findings_error;
+      return finish(report);
+    }
+    if (rc != ECID_OK) {
+      report.error = a->manifest.name + " adapter: assess: " + result_name(rc) + (st.error.empty() ? "" : ": " + st.error);
+      return finish(report);
+    }
+    report.document_ref = st.document_ref;
+    report.findings = std::move(st.findings);
+    report.ok = true;
+    return finish(report);
+  }
+};
+
+Engine::Engine(const Config& config) : Engine(config, nullptr) {}
+
+Engine::Engine(const Config& config, std::shared_ptr<RegisterBackend> population) : impl_(std::make_unique<Impl>()) {
+  impl_->config = config;
+  for (const auto& dir : config.adapter_dirs) impl_->registry.load_directory(dir);
+  if (population) {
+    impl_->population = std::move(population);
+  } else if (config.population.backend == "embedded") {
+    impl_->population = open_embedded_register(config.population.path.string());
+  } else {
+    throw ConfigError("register backend '" + config.population.backend + "' is not available in this build");
+  }
+}
+
+Engine::~Engine() = default;
+
+const AdapterRegistry& Engine::adapters() const { return impl_->registry; }
+
+DocumentReport Engine::check(std::string_view file_name, std::string_view bytes) {
+  return impl_->check(file_name, bytes);
+}
+
+}  // namespace ecid

@@ -1,0 +1,157 @@
+// The `ecid` command line as an operator runs it: the real binary, the real adapters, a
+// freshly seeded register, the repository's own configuration and samples.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <regex>
+#include <set>
+
+#include "../support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using ecid::testing::TempDir;
+
+namespace {
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command line, capturing stdout and stderr separately.
+CommandRun run(const std::string& cmd, const fs::path& err_file) {
+  CommandRun r;
+  std::string full = cmd + " 2>" + err_file.string();
+  FILE* p = popen(full.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = ecid::testing::read_file(err_file);
+  return r;
+}
+
+// A copy of the repository layout in a temp folder: config/ecid.yaml from the repo,
+// build/adapters linking to the built adapters, var/register.db seeded once per suite.
+class CliTest : public ::testing::Test {
+ protected:
+  static inline TempDir* root = nullptr;
+  static void SetUpTestSuite() {
+    root = new TempDir();
+    fs::create_directories(*root / "config");
+    fs::create_directories(*root / "build");
+    fs::create_directories(*root / "var");
+    fs::copy_file(fs::path(ECID_SOURCE_DIR) / "config/ecid.yaml", *root / "config/ecid.yaml");
+    fs::create_directory_symlink(ECID_ADAPTER_DIR, *root / "build/adapters");
+    CommandRun seed = run(ecli() + " register seed --people 3000 --seed 11", *root / "seed.err");
+    ASSERT_EQ(seed.exit_code, 0) << seed.err;
+  }
+  static void TearDownTestSuite() {
+    delete root;
+    root = nullptr;
+  }
+  static std::string ecli() { return "cd " + root->path().string() + " && " + std::string(ECID_CLI); }
+  static std::string samples() { return std::string(ECID_SOURCE_DIR) + "/samples/court/*.xml"; }
+  CommandRun ecid(const std::string& args) { return run(ecli() + " " + args, *root / "stderr.txt"); }
+};
+
+TEST_F(CliTest, ChecksCourtSamplesAndShowsEveryFindingKind) {
+  CommandRun r = ecid("check --format json " + samples());
+  EXPECT_EQ(r.exit_code, 1) << "samples are made to need attention\n" << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> codes;
+  size_t with_reference = 0;  // one sample carries an invalid case number on purpose
+  for (const auto& d : j["documents"]) {
+    EXPECT_TRUE(d["ok"].get<bool>()) << d.dump();
+    EXPECT_EQ(d["adapter"], "court");
+    if (!d["document_ref"].get<std::string>().empty()) ++with_reference;
+    for (const auto& f : d["findings"]) codes.insert(f["code"].get<std::string>());
+  }
+  for (const char* expected : {"VERIFIED", "MISMATCH", "ID_NOT_FOUND", "ID_STRUCTURE_INCONSISTENT", "DECEASED",
+                               "LEGACY_ID_RESOLVED", "ADDRESS_FOR_SERVICE", "NO_ID_GIVEN", "INVALID_INPUT"})
+    EXPECT_TRUE(codes.count(expected)) << "no sample shows " << expected;
+  EXPECT_EQ(j["summary"]["exit_code"], 1);
+  EXPECT_GE(with_reference + 1, j["documents"].size());
+  EXPECT_GE(j["documents"].size(), 5u);
+}
+
+TEST_F(CliTest, TextReportIsATablePerDocument) {
+  CommandRun r = ecid("check " + samples());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("SUBJECT"), std::string::npos);
+  EXPECT_NE(r.out.find("ADDRESS_FOR_SERVICE"), std::string::npos);
+  EXPECT_NE(r.out.find("[court 1.0.0]"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, BadDocumentExitsTwoWithReason) {
+  root->write("bad.xml", "<CaseFiling xmlns='urn:ecid:court:filing:1'><Parties>");
+  CommandRun r = ecid("check bad.xml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("not well-formed XML"), std::string::npos) << r.out;
+  CommandRun missing = ecid("check does-not-exist.xml");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("cannot read file"), std::string::npos) << missing.out;
+}
+
+TEST_F(CliTest, UnknownConfigKeyNamesKeyAndLine) {
+  root->write("bad.yaml", "register:\n  backend: embedded\n  path: x.db\n  colour: blue\n");
+  CommandRun r = ecid("--config bad.yaml check " + samples());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.yaml:4: unknown key 'colour' in register"), std::string::npos) << r.err;
+  root->write("bad2.yaml", "register:\n  backend: embedded\n  path: x.db\n  http:\n    base_url: x\n    timeout_ms: soon\n");
+  CommandRun r2 = ecid("--config bad2.yaml check " + samples());
+  EXPECT_EQ(r2.exit_code, 2);
+  EXPECT_NE(r2.err.find("bad2.yaml:6: 'timeout_ms' must be a whole number"), std::string::npos) << r2.err;
+}
+
+TEST_F(CliTest, AdaptersListShowsLoadedAndRefused) {
+  CommandRun r = ecid("adapters list");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("court 1.0.0"), std::string::npos) << r.out;
+  TempDir extra;
+  fs::copy(ECID_ADAPTER_DIR, extra.path(), fs::copy_options::recursive);
+  extra.write("broken.manifest.yaml", "name: broken\nversion: 1\nabi: \"2.0\"\nlibrary: libx.so\ndocument_types:\n  - root: X\n");
+  root->write("two.yaml", "adapters:\n  directories: [\"" + extra.path().string() +
+                              "\"]\nregister:\n  backend: embedded\n  path: ../var/register.db\n");
+  CommandRun r2 = ecid("--config two.yaml adapters list");
+  EXPECT_EQ(r2.exit_code, 1);
+  EXPECT_NE(r2.out.find("court 1.0.0"), std::string::npos) << "a bad adapter never stops the others";
+  EXPECT_NE(r2.out.find("broken.manifest.yaml: ABI major mismatch: manifest declares ABI 2.0"), std::string::npos) << r2.out;
+}
+
+TEST_F(CliTest, HelpAndUsageErrors) {
+  CommandRun help = ecid("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Exit codes"), std::string::npos);
+  CommandRun bad = ecid("check --format yaml x.xml");
+  EXPECT_EQ(bad.exit_code, 2);
+  CommandRun none = ecid("");
+  EXPECT_EQ(none.exit_code, 2);
+}
+
+TEST_F(CliTest, FindingsDocumentationIsGeneratedFromTheTable) {
+  CommandRun r = ecid("findings --markdown");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, ecid::testing::read_file(fs::path(ECID_SOURCE_DIR) / "docs/findings.md"))
+      << "regenerate with: ./build/bin/ecid findings --markdown > docs/findings.md";
+}
+
+TEST_F(CliTest, VerboseLogsNeverContainFullIdNumbersOrNames) {
+  CommandRun r = ecid("--verbose check --queries " + samples());
+  std::string logs = r.err;
+  EXPECT_FALSE(logs.empty()) << "verbose mode should log something";
+  std::regex twelve_digits("(^|[^0-9])[0-9]{12}([^0-9]|$)");
+  std::regex nine_digits("(^|[^0-9])[0-9]{9}([^0-9]|$)");
+  EXPECT_FALSE(std::regex_search(logs, twelve_digits)) << logs;
+  EXPECT_FALSE(std::regex_search(logs, nine_digits)) << logs;
+  for (const char* name : {"Nguyễn Văn An", "Trần Thị Bích Ngọc", "Phạm Thị Hoa", "Đỗ Minh Tuấn"})
+    EXPECT_EQ(logs.find(name), std::string::npos) << name;
+}
+
+}  // namespace

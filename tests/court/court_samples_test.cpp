@@ -1,0 +1,388 @@
+// End to end: every court sample through ecid::Engine on a freshly seeded register, checked
+// against the expected findings table in samples/court/README.md (parsed here, so the README
+// and the test cannot drift apart). Also the findings only the environment can cause.
+#include "court_test_support.hpp"
+
+#include <ecid/config.hpp>
+#include <ecid/engine.hpp>
+#include <ecid/fields.hpp>
+#include <ecid/findings.hpp>
+#include <ecid/seed.hpp>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSamples = fs::path(ECID_SOURCE_DIR) / "samples/court";
+
+std::string trim(std::string s) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
+  return s;
+}
+
+// The rows of the markdown table whose header row starts with `header`.
+std::vector<std::vector<std::string>> markdown_table(const std::string& text, const std::string& header) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  std::string line;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (!inside) {
+      inside = line.rfind(header, 0) == 0;
+      continue;
+    }
+    if (line.empty() || line[0] != '|') break;
+    if (line.rfind("|---", 0) == 0) continue;
+    std::vector<std::string> cells;
+    std::string cell;
+    for (size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '|') {
+        cells.push_back(trim(cell));
+        cell.clear();
+      } else {
+        cell += line[i];
+      }
+    }
+    rows.push_back(std::move(cells));
+  }
+  return rows;
+}
+
+struct ExpectedFinding {
+  std::string code;  // "ADDRESS_FOR_SERVICE"
+  std::string text;  // must occur in the finding's field name, value or detail; may be empty
+};
+
+// "VERIFIED, ADDRESS_FOR_SERVICE(current residence)" → two expectations.
+std::vector<ExpectedFinding> parse_expected(const std::string& cell) {
+  std::vector<ExpectedFinding> out;
+  size_t i = 0;
+  while (i < cell.size()) {
+    while (i < cell.size() && (cell[i] == ' ' || cell[i] == ',')) ++i;
+    if (i >= cell.size()) break;
+    ExpectedFinding e;
+    while (i < cell.size() && cell[i] != '(' && cell[i] != ',') e.code += cell[i++];
+    e.code = trim(e.code);
+    if (i < cell.size() && cell[i] == '(') {
+      const size_t close = cell.find(')', i);
+      if (close == std::string::npos) throw std::runtime_error("unbalanced '(' in README cell: " + cell);
+      e.text = cell.substr(i + 1, close - i - 1);
+      i = close + 1;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+uint32_t finding_code(const std::string& name) {
+  for (const auto& info : ecid::all_findings())
+    if (info.name == name) return info.code;
+  throw std::runtime_error("README names an unknown finding code: " + name);
+}
+
+bool mentions(const ecid::Finding& f, const std::string& text) {
+  return text.empty() || std::string(ecid::field_name(f.field)).find(text) != std::string::npos ||
+         f.value.find(text) != std::string::npos || f.detail.find(text) != std::string::npos;
+}
+
+std::string describe(const std::vector<ecid::Finding>& fs) {
+  std::string out;
+  for (const auto& f : fs)
+    out += "\n  " + std::string(ecid::finding_name(f.code)) + " [" + f.subject_ref + "] field=" +
+           std::string(ecid::field_name(f.field)) + " value='" + f.value + "' detail='" + f.detail + "'";
+  return out;
+}
+
+// Each expectation matched by a distinct finding, and no finding left over.
+::testing::AssertionResult findings_match(const std::vector<ecid::Finding>& actual,
+                                          const std::vector<ExpectedFinding>& expected) {
+  std::vector<bool> used(actual.size(), false);
+  for (const ExpectedFinding& e : expected) {
+    const uint32_t code = finding_code(e.code);
+    bool matched = false;
+    for (size_t i = 0; i < actual.size() && !matched; ++i)
+      if (!used[i] && actual[i].code == code && mentions(actual[i], e.text)) used[i] = matched = true;
+    if (!matched)
+      return ::testing::AssertionFailure() << "no " << e.code << "(" << e.text << ") among:" << describe(actual);
+  }
+  if (std::count(used.begin(), used.end(), false) > 0)
+    return ::testing::AssertionFailure() << "unexpected findings beyond the README's among:" << describe(actual);
+  return ::testing::AssertionSuccess();
+}
+
+struct Readme {
+  std::map<std::string, std::string> document_refs;  // file → ref ("" for none)
+  // file → subject → expectations
+  std::map<std::string, std::map<std::string, std::vector<ExpectedFinding>>> expected;
+};
+
+Readme read_readme() {
+  const std::string text = court_test::read_file((kSamples / "README.md").string());
+  Readme r;
+  for (const auto& row : markdown_table(text, "| file | document ref |")) {
+    if (row.size() < 2) throw std::runtime_error("short row in the samples table");
+    r.document_refs[row[0]] = row[1] == "—" ? "" : row[1];
+  }
+  for (const auto& row : markdown_table(text, "| file | subject | expected findings |")) {
+    if (row.size() < 3) throw std::runtime_error("short row in the expected findings table");
+    r.expected[row[0]][row[1]] = parse_expected(row[2]);
+  }
+  return r;
+}
+
+// A temporary folder removed at the end of the test suite.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("ecid-court-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(std::rand()));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+ecid::Config court_config(const fs::path& register_path, const fs::path& dir) {
+  // The shipped configuration, so the shipped policy is what the samples run under.
+  ecid::Config c = ecid::load_config(fs::path(ECID_SOURCE_DIR) / "config/ecid.yaml");
+  c.adapter_dirs = {fs::path(ECID_ADAPTER_DIR)};
+  c.population.backend = "embedded";
+  c.population.path = register_path;
+  c.audit_path = dir / "audit.db";
+  return c;
+}
+
+// Passes look-ups to a real register and lets the test rewrite the results.
+class RewritingRegister : public ecid::RegisterBackend {
+ public:
+  using Rewrite = std::function<void(const ecid::LookupRequest&, ecid::LookupResult&)>;
+  RewritingRegister(std::shared_ptr<ecid::RegisterBackend> inner, Rewrite rewrite)
+      : inner_(std::move(inner)), rewrite_(std::move(rewrite)) {}
+  std::string source_name() const override { return "test/rewriting"; }
+  void lookup(std::span<const ecid::LookupRequest> requests, std::span<ecid::LookupResult> results) override {
+    inner_->lookup(requests, results);
+    for (size_t i = 0; i < requests.size(); ++i) rewrite_(requests[i], results[i]);
+  }
+
+ private:
+  std::shared_ptr<ecid::RegisterBackend> inner_;
+  Rewrite rewrite_;
+};
+
+// Registers seeded once per process, in a folder removed at exit.
+class SeededRegisters : public ::testing::Test {
+ protected:
+  static const fs::path& folder() {
+    static TempDir dir;
+    return dir.path;
+  }
+  // One register per (people, seed), created on first use.
+  static fs::path seeded(uint64_t people, uint64_t seed) {
+    const fs::path p = folder() / ("register-" + std::to_string(people) + "-" + std::to_string(seed) + ".db");
+    if (!fs::exists(p)) {
+      ecid::SeedOptions o;
+      o.people = people;
+      o.seed = seed;
+      o.path = p.string();
+      const ecid::SeedSummary s = ecid::seed_register(o);
+      EXPECT_EQ(s.people, people);
+    }
+    return p;
+  }
+};
+
+class CourtSamples : public SeededRegisters,
+                     public ::testing::WithParamInterface<std::pair<uint64_t, uint64_t>> {};
+class CourtEnvironment : public SeededRegisters {};
+
+std::vector<std::string> sample_files() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(kSamples))
+    if (e.path().extension() == ".xml") out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST(CourtSamplesReadme, ListsEverySampleAndCoversEveryDocumentFinding) {
+  const Readme r = read_readme();
+  const auto files = sample_files();
+  ASSERT_GE(files.size(), 5u);
+  for (const auto& f : files) {
+    EXPECT_TRUE(r.document_refs.count(f)) << f << " is not in the samples table";
+    EXPECT_TRUE(r.expected.count(f)) << f << " has no expected findings";
+  }
+  for (const auto& [f, _] : r.expected) EXPECT_TRUE(fs::exists(kSamples / f)) << f;
+  std::set<std::string> covered;
+  for (const auto& [f, subjects] : r.expected)
+    for (const auto& [s, list] : subjects)
+      for (const auto& e : list) covered.insert(e.code);
+  for (const char* code : {"VERIFIED", "MISMATCH", "ID_NOT_FOUND", "ID_STRUCTURE_INCONSISTENT", "DECEASED",
+                           "LEGACY_ID_RESOLVED", "ADDRESS_FOR_SERVICE", "NEEDS_REVIEW", "INVALID_INPUT", "NO_ID_GIVEN"})
+    EXPECT_TRUE(covered.count(code)) << code << " is shown by no sample";
+}
+
+TEST_P(CourtSamples, FindingsAreThoseTheReadmeLists) {
+  const auto [people, seed] = GetParam();
+  ecid::Engine engine(court_config(seeded(people, seed), folder()));
+  ASSERT_NE(engine.adapters().find("court"), nullptr) << [&] {
+    std::string why;
+    for (const auto& r : engine.adapters().refused()) why += r.file.string() + ": " + r.reason + "\n";
+    return why;
+  }();
+  const Readme readme = read_readme();
+  for (const auto& file : sample_files()) {
+    SCOPED_TRACE(file);
+    const std::string bytes = court_test::read_file((kSamples / file).string());
+    const ecid::DocumentReport report = engine.check(file, bytes);
+    ASSERT_TRUE(report.ok) << report.error;
+    EXPECT_EQ(report.adapter, "court");
+    EXPECT_EQ(report.rounds, 1u);
+    EXPECT_EQ(report.document_ref, readme.document_refs.at(file));
+    const auto& expected = readme.expected.at(file);
+    std::map<std::string, std::vector<ecid::Finding>> by_subject;
+    for (const auto& f : report.findings) by_subject[f.subject_ref].push_back(f);
+    for (const auto& [subject, list] : expected) EXPECT_TRUE(findings_match(by_subject[subject], list)) << subject;
+    for (const auto& [subject, list] : by_subject)
+      EXPECT_TRUE(expected.count(subject)) << "findings for " << subject << " not in the README:" << describe(list);
+    // Each look-up went to the register under the court's purpose, and nothing else.
+    for (const auto& q : report.queries) {
+      EXPECT_EQ(q.purpose, "court.case_filing");
+      EXPECT_TRUE(q.kind == ECID_Q_PERSON_BY_ID || q.kind == ECID_Q_PERSON_BY_LEGACY_ID);
+      EXPECT_EQ(q.subject_ref.find("Nguy"), std::string::npos);
+    }
+  }
+}
+
+// The fixtures are in every register, whatever its size and seed.
+INSTANTIATE_TEST_SUITE_P(Registers, CourtSamples,
+                         ::testing::Values(std::pair<uint64_t, uint64_t>{200, 1},
+                                           std::pair<uint64_t, uint64_t>{5000, 20240521}));
+
+TEST_F(CourtEnvironment, RegisterWithoutResidenceMeansPublicPosting) {
+  const fs::path reg = seeded(200, 1);
+  auto rewritten = std::make_shared<RewritingRegister>(
+      std::shared_ptr<ecid::RegisterBackend>(ecid::open_embedded_register(reg.string())),
+      [](const ecid::LookupRequest&, ecid::LookupResult& r) {
+        for (auto& rec : r.records)
+          std::erase_if(rec.values, [](const auto& v) {
+            return v.first == ECID_F_CURRENT_RESIDENCE || v.first == ECID_F_TEMPORARY_RESIDENCE ||
+                   v.first == ECID_F_PERMANENT_RESIDENCE;
+          });
+      });
+  ecid::Engine engine(court_config(reg, folder()), rewritten);
+  const auto report = engine.check("civil_dispute.xml", court_test::read_file((kSamples / "civil_dispute.xml").string()));
+  ASSERT_TRUE(report.ok) << report.error;
+  for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)"}) {
+    std::vector<ecid::Finding> fs;
+    for (const auto& f : report.findings)
+      if (f.subject_ref == subject) fs.push_back(f);
+    EXPECT_TRUE(findings_match(fs, {{"VERIFIED", ""}, {"ADDRESS_FOR_SERVICE", "public posting"}})) << subject;
+    for (const auto& f : fs)
+      if (f.code == ECID_FINDING_ADDRESS_FOR_SERVICE) {
+        EXPECT_EQ(f.severity, static_cast<uint32_t>(ECID_SEVERITY_ATTENTION));
+        EXPECT_NE(f.detail.find("CPC Art. 179"), std::string::npos);
+      }
+  }
+  EXPECT_EQ(report.exit_class(), 1);
+}
+
+TEST_F(CourtEnvironment, RegisterFailuresAreErrors) {
+  const fs::path reg = seeded(200, 1);
+  const std::vector<std::tuple<uint32_t, std::string, uint32_t>> cases = {
+      {ECID_ANSWER_UNAVAILABLE, "REGISTER_UNAVAILABLE", ECID_SEVERITY_ERROR},
+      {ECID_ANSWER_BAD_ANSWER, "REGISTER_UNAVAILABLE", ECID_SEVERITY_ERROR},
+      {ECID_ANSWER_INVALID_KEY, "INVALID_INPUT", ECID_SEVERITY_ATTENTION},
+  };
+  for (const auto& [status, code, severity] : cases) {
+    auto failing = std::make_shared<RewritingRegister>(
+        std::shared_ptr<ecid::RegisterBackend>(ecid::open_embedded_register(reg.string())),
+        [status = status](const ecid::LookupRequest&, ecid::LookupResult& r) {
+          r.status = status;
+          r.detail = "injected by the test";
+          r.records.clear();
+        });
+    ecid::Engine engine(court_config(reg, folder()), failing);
+    const auto report = engine.check("divorce.xml", court_test::read_file((kSamples / "divorce.xml").string()));
+    ASSERT_TRUE(report.ok) << report.error;
+    for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)"}) {
+      std::vector<ecid::Finding> fs;
+      for (const auto& f : report.findings)
+        if (f.subject_ref == subject) fs.push_back(f);
+      EXPECT_TRUE(findings_match(fs, {{code, "injected by the test"}})) << subject << " status " << status;
+      ASSERT_FALSE(fs.empty());
+      EXPECT_EQ(fs[0].severity, severity);
+    }
+  }
+}
+
+TEST_F(CourtEnvironment, NarrowerPolicyIsRefusedBeforeAnyLookup) {
+  const fs::path reg = seeded(200, 1);
+  ecid::Config config = court_config(reg, folder());
+  bool narrowed = false;
+  for (auto& ap : config.policy)
+    if (ap.adapter == "court")
+      for (auto& pp : ap.purposes)
+        if (pp.id == "court.case_filing") {
+          ecid::FieldSet fields;
+          for (uint32_t f : pp.fields.list())
+            if (f != ECID_F_CURRENT_RESIDENCE) fields.add(f);
+          pp.fields = fields;
+          narrowed = true;
+        }
+  ASSERT_TRUE(narrowed) << "config/ecid.yaml has no policy.court.court.case_filing";
+  int lookups = 0;
+  auto counting = std::make_shared<RewritingRegister>(
+      std::shared_ptr<ecid::RegisterBackend>(ecid::open_embedded_register(reg.string())),
+      [&](const ecid::LookupRequest&, ecid::LookupResult&) { ++lookups; });
+  ecid::Engine engine(config, counting);
+  const auto report =
+      engine.check("inheritance.xml", court_test::read_file((kSamples / "inheritance.xml").string()));
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(lookups, 0);
+  for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)", "party[3] (related)"}) {
+    std::vector<ecid::Finding> fs;
+    for (const auto& f : report.findings)
+      if (f.subject_ref == subject) fs.push_back(f);
+    EXPECT_TRUE(findings_match(fs, {{"REFUSED_BY_POLICY", "current_residence"}})) << subject;
+  }
+  EXPECT_EQ(report.exit_class(), 1);
+}
+
+TEST_F(CourtEnvironment, HostileDocumentsAreRefusedWithAReason) {
+  ecid::Engine engine(court_config(seeded(200, 1), folder()));
+  const fs::path data = fs::path(ECID_SOURCE_DIR) / "tests/court/data";
+  int seen = 0;
+  for (const auto& e : fs::directory_iterator(data)) {
+    if (e.path().extension() != ".xml") continue;
+    ++seen;
+    const auto report = engine.check(e.path().filename().string(), court_test::read_file(e.path().string()));
+    EXPECT_FALSE(report.ok) << e.path();
+    EXPECT_FALSE(report.error.empty()) << e.path();
+    EXPECT_EQ(report.error.find('\n'), std::string::npos) << report.error;
+    EXPECT_TRUE(report.findings.empty());
+    EXPECT_EQ(report.exit_class(), 2);
+  }
+  EXPECT_GE(seen, 8);
+}
