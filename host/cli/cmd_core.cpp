@@ -1,0 +1,205 @@
+// ecid core commands: adapters list, check, register seed, findings.
+#include "commands.hpp"
+
+#include <ecid/config.hpp>
+#include <ecid/engine.hpp>
+#include <ecid/fields.hpp>
+#include <ecid/findings.hpp>
+#include <ecid/loader.hpp>
+#include <ecid/log.hpp>
+#include <ecid/report.hpp>
+#include <ecid/seed.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace ecid::cli {
+
+ecid::Config load(const GlobalOptions& g) {
+  std::filesystem::path p = g.config_path.empty() ? ecid::default_config_path() : std::filesystem::path(g.config_path);
+  return ecid::load_config(p);
+}
+
+namespace {
+
+bool read_file(const std::string& path, std::string& out, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read file";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+int cmd_adapters_list(const GlobalOptions& g, const std::string& format) {
+  ecid::Config config = load(g);
+  ecid::AdapterRegistry registry;
+  for (const auto& dir : config.adapter_dirs) registry.load_directory(dir);
+  if (format == "json") {
+    nlohmann::ordered_json j;
+    j["loaded"] = nlohmann::ordered_json::array();
+    for (const auto& a : registry.loaded()) {
+      nlohmann::ordered_json e;
+      e["name"] = a->manifest.name;
+      e["version"] = a->manifest.version;
+      e["abi"] = std::to_string(a->manifest.abi_major) + "." + std::to_string(a->manifest.abi_minor);
+      e["library"] = a->manifest.library.string();
+      for (const auto& t : a->manifest.document_types) e["document_types"].push_back(t.root + "{" + t.namespace_uri + "}");
+      j["loaded"].push_back(e);
+    }
+    j["refused"] = nlohmann::ordered_json::array();
+    for (const auto& r : registry.refused()) j["refused"].push_back({{"file", r.file.string()}, {"reason", r.reason}});
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "loaded (" << registry.loaded().size() << "):\n";
+    for (const auto& a : registry.loaded()) {
+      std::cout << "  " << a->manifest.name << " " << a->manifest.version << "  ABI " << a->manifest.abi_major << "."
+                << a->manifest.abi_minor << "  " << a->manifest.library.string() << "\n";
+      for (const auto& t : a->manifest.document_types)
+        std::cout << "      handles " << t.root << " {" << t.namespace_uri << "}\n";
+    }
+    std::cout << "refused (" << registry.refused().size() << "):\n";
+    for (const auto& r : registry.refused()) std::cout << "  " << r.file.string() << ": " << r.reason << "\n";
+  }
+  return registry.refused().empty() ? kExitOk : kExitAttention;
+}
+
+int cmd_check(const GlobalOptions& g, const std::vector<std::string>& files, const std::string& format,
+              bool show_queries) {
+  ecid::Config config = load(g);
+  ecid::Engine engine(config);
+  for (const auto& r : engine.adapters().refused())
+    if (!g.quiet) std::cerr << "ecid: warning: adapter refused: " << r.file.string() << ": " << r.reason << "\n";
+  std::vector<ecid::DocumentReport> reports;
+  int worst = kExitOk;
+  for (const auto& file : files) {
+    std::string bytes, error;
+    ecid::DocumentReport report;
+    if (!read_file(file, bytes, error)) {
+      report.file = file;
+      report.error = error;
+    } else {
+      report = engine.check(file, bytes);
+    }
+    worst = std::max(worst, report.exit_class());
+    if (format == "json") {
+      reports.push_back(std::move(report));
+    } else {
+      std::cout << ecid::render_text(report, show_queries) << "\n";
+    }
+  }
+  if (format == "json") std::cout << ecid::render_json(reports);
+  return worst;
+}
+
+int cmd_seed(const GlobalOptions& g, uint64_t people, uint64_t seed, std::string out, bool force) {
+  if (out.empty()) {
+    ecid::Config config = load(g);
+    out = config.population.path.string();
+    if (out.empty()) throw ecid::ConfigError("no register path: give --out or set register.path in the configuration");
+  }
+  if (std::filesystem::exists(out) && !force) {
+    std::cerr << "ecid: " << out << " already exists; use --force to replace it\n";
+    return kExitBadInput;
+  }
+  if (auto parent = std::filesystem::path(out).parent_path(); !parent.empty())
+    std::filesystem::create_directories(parent);
+  bool tty = isatty(STDERR_FILENO) && !g.quiet;
+  auto started = std::chrono::steady_clock::now();
+  ecid::SeedOptions options;
+  options.people = people;
+  options.seed = seed;
+  options.path = out;
+  options.overwrite = force;
+  if (tty) {
+    options.progress = [&](uint64_t done, uint64_t total) {
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      double rate = s > 0 ? done / s : 0;
+      double eta = rate > 0 ? (total - done) / rate : 0;
+      std::fprintf(stderr, "\rseeding %llu/%llu people (%3.0f%%) %8.0f people/s  ETA %4.0fs",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                   total ? 100.0 * done / total : 100.0, rate, eta);
+    };
+  }
+  ecid::seed_register(options);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (tty) std::fprintf(stderr, "\n");
+  if (!g.quiet)
+    std::printf("seeded %llu people into %s in %.2f s (%.0f people/s)\n", static_cast<unsigned long long>(people),
+                out.c_str(), secs, secs > 0 ? people / secs : 0.0);
+  return kExitOk;
+}
+
+int cmd_findings(bool markdown) {
+  if (markdown) {
+    // docs/findings.md is this output; a test keeps them identical.
+    std::cout << "# Finding codes\n\nGenerated by `ecid findings --markdown` from host/src/findings.cpp; do not edit by hand.\n"
+                 "Severity is set per finding by the adapter: `ok`, `attention` (exit code 1) or `error`.\n\n"
+                 "| code | name | meaning | what the operator should do next |\n|---|---|---|---|\n";
+    for (const auto& f : ecid::all_findings())
+      std::cout << "| " << f.code << " | `" << f.name << "` | " << f.meaning << " | " << f.next_step << " |\n";
+    return kExitOk;
+  }
+  std::cout << "CODE  NAME                          MEANING / NEXT STEP\n";
+  for (const auto& f : ecid::all_findings()) {
+    std::printf("%4u  %-28s  %s\n", f.code, std::string(f.name).c_str(), std::string(f.meaning).c_str());
+    std::printf("      %-28s  → %s\n", "", std::string(f.next_step).c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_core_commands(CLI::App& app, const GlobalOptions& g, CommandTable& table) {
+  auto* adapters = app.add_subcommand("adapters", "Adapter plugins");
+  adapters->require_subcommand(1);
+  auto list_format = std::make_shared<std::string>("text");
+  auto* list = adapters->add_subcommand("list", "List loaded and refused adapters, with reasons (exit 1 if any refused)");
+  list->add_option("--format", *list_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  table.add(list, [&g, list_format] { return cmd_adapters_list(g, *list_format); });
+
+  struct CheckOptions {
+    std::vector<std::string> files;
+    std::string format = "text";
+    bool show_queries = false;
+  };
+  auto co = std::make_shared<CheckOptions>();
+  auto* check = app.add_subcommand("check", "Check documents; one report per document");
+  check->add_option("files", co->files, "Sector documents (XML)")->required();
+  check->add_option("--format", co->format, "text (a table for people) or json")->check(CLI::IsMember({"text", "json"}));
+  check->add_flag("--queries", co->show_queries, "Also list every register query and who answered it");
+  table.add(check, [&g, co] { return cmd_check(g, co->files, co->format, co->show_queries); });
+
+  struct SeedCli {
+    uint64_t people = 10000, seed = 1;
+    std::string out;
+    bool force = false;
+  };
+  auto so = std::make_shared<SeedCli>();
+  auto* reg = app.add_subcommand("register", "The embedded population register");
+  reg->require_subcommand(1);
+  auto* seed = reg->add_subcommand("seed", "Create a deterministic synthetic register (plus the fixture citizens)");
+  seed->add_option("--people", so->people, "How many synthetic people (default 10000)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{200000000}));
+  seed->add_option("--seed", so->seed, "Random seed: the same seed gives the same register (default 1)");
+  seed->add_option("--out", so->out, "Register file (default: register.path of the configuration)");
+  seed->add_flag("--force", so->force, "Replace an existing register file");
+  table.add(seed, [&g, so] { return cmd_seed(g, so->people, so->seed, so->out, so->force); });
+
+  auto markdown = std::make_shared<bool>(false);
+  auto* findings = app.add_subcommand("findings", "Print the table of finding codes: meaning and what to do next");
+  findings->add_flag("--markdown", *markdown, "As the Markdown table of docs/findings.md");
+  table.add(findings, [markdown] { return cmd_findings(*markdown); });
+}
+
+}  // namespace ecid::cli
