@@ -1,2 +1,2 @@
-# The plain-insert baseline talks to SQLite directly.
-target_link_libraries(audit_bench PRIVATE SQLite::SQLite3)
+# The plain-insert baselines talk to SQLite and OpenSSL directly.
+target_link_libraries(audit_bench PRIVATE SQLite::SQLite3 OpenSSL::Crypto)

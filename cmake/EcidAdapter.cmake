@@ -2,13 +2,18 @@
 # Builds an adapter the way the contract wants it: a MODULE library with hidden visibility,
 # only the entry symbol exported (version script), no undefined symbols (-z defs), and the
 # manifest copied beside the .so so the host can read it before loading any code.
+# Works in the ecid tree and from an installed SDK (find_package(ecid)). Adapters built into the
+# default folder are also installed, with their manifest, into lib/ecid/adapters; test probes
+# that name an OUTPUT_DIR are not.
 function(ecid_add_adapter name)
   cmake_parse_arguments(A "" "MANIFEST;OUTPUT_DIR" "SOURCES;LINK" ${ARGN})
   if(NOT A_MANIFEST)
     message(FATAL_ERROR "ecid_add_adapter(${name}): MANIFEST is required")
   endif()
+  set(install_adapter OFF)
   if(NOT A_OUTPUT_DIR)
     set(A_OUTPUT_DIR ${CMAKE_BINARY_DIR}/adapters)
+    set(install_adapter ON)
   endif()
   add_library(${name} MODULE ${A_SOURCES})
   target_link_libraries(${name} PRIVATE ecid::contract ${A_LINK})
@@ -28,4 +33,9 @@ function(ecid_add_adapter name)
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${manifest_abs} ${A_OUTPUT_DIR}/${manifest_name}
     VERBATIM)
+  if(install_adapter)
+    # OPTIONAL: installing a build in which only some targets were built still works.
+    install(TARGETS ${name} LIBRARY DESTINATION lib/ecid/adapters OPTIONAL)
+    install(FILES ${manifest_abs} DESTINATION lib/ecid/adapters)
+  endif()
 endfunction()

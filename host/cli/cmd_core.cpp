@@ -167,6 +167,7 @@ void add_core_commands(CLI::App& app, const GlobalOptions& g, CommandTable& tabl
   auto* list = adapters->add_subcommand("list", "List loaded and refused adapters, with reasons (exit 1 if any refused)");
   list->add_option("--format", *list_format, "text or json")->check(CLI::IsMember({"text", "json"}));
   table.add(list, [&g, list_format] { return cmd_adapters_list(g, *list_format); });
+  add_adapters_check(*adapters, table);
 
   struct CheckOptions {
     std::vector<std::string> files;

@@ -42,5 +42,10 @@ class CommandTable {
 };
 
 void add_core_commands(CLI::App& app, const GlobalOptions& g, CommandTable& table);
+void add_eid_commands(CLI::App& app, const GlobalOptions& g, CommandTable& table);
+void add_audit_commands(CLI::App& app, const GlobalOptions& g, CommandTable& table);
+void add_collate_commands(CLI::App& app, const GlobalOptions& g, CommandTable& table);
+// `ecid adapters check`: the conformance kit (cmd_adapters_check.cpp), under `adapters`.
+void add_adapters_check(CLI::App& adapters, CommandTable& table);
 
 }  // namespace ecid::cli

@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
 
   CommandTable table;
   add_core_commands(app, g, table);
+  add_eid_commands(app, g, table);
+  add_audit_commands(app, g, table);
+  add_collate_commands(app, g, table);
 
   try {
     app.parse(argc, argv);

@@ -1,13 +1,24 @@
 // Engine: document → adapter plan (round by round) → policy gate → registers → assess.
+#include <ecid/audit.hpp>
+#include <ecid/eid.hpp>
 #include <ecid/engine.hpp>
+#include <ecid/http_register.hpp>
 #include <ecid/fields.hpp>
 #include <ecid/findings.hpp>
 #include <ecid/log.hpp>
 #include <ecid/matching.hpp>
 
+#include "policy_gate.hpp"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
 #include <pugixml.hpp>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <map>
 
@@ -97,7 +108,14 @@ int32_t sink_add_query(void* ctx, const ecid_query* q, uint32_t* out_id) noexcep
     } else {
       p.kind = q->kind;
       p.subject_ref = std::string(sv(q->subject_ref).substr(0, 256));
-      p.key = std::string(sv(q->key).substr(0, 4096));
+      // Keys are never cut: an over-long one is a malformed query. Assertions may be 16 KiB.
+      const size_t max_key = q->kind == ECID_Q_EID_ASSERTION ? 16 * 1024 : 4096;
+      if (sv(q->key).size() > max_key) {
+        p.malformed = true;
+        p.malformed_reason = "key longer than " + std::to_string(max_key) + " bytes";
+      } else {
+        p.key = std::string(sv(q->key));
+      }
       p.purpose = std::string(sv(q->purpose).substr(0, 256));
       if (q->claim_count > 64 || (q->claim_count && !q->claims) || q->field_count > 128 ||
           (q->field_count && !q->fields)) {
@@ -188,14 +206,6 @@ std::string result_name(int32_t rc) {
   }
 }
 
-bool is_register_kind(uint32_t kind) {
-  return kind == ECID_Q_PERSON_BY_ID || kind == ECID_Q_PERSON_BY_LEGACY_ID || kind == ECID_Q_PERSON_CANDIDATES ||
-         kind == ECID_Q_VEHICLE_BY_PLATE || kind == ECID_Q_ORGANISATION_BY_CODE;
-}
-bool is_person_kind(uint32_t kind) {
-  return kind == ECID_Q_PERSON_BY_ID || kind == ECID_Q_PERSON_BY_LEGACY_ID || kind == ECID_Q_PERSON_CANDIDATES;
-}
-
 }  // namespace
 
 int DocumentReport::exit_class() const {
@@ -205,35 +215,116 @@ int DocumentReport::exit_class() const {
   return 0;
 }
 
+namespace {
+
+bool is_ascii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+}  // namespace
+
 struct Engine::Impl {
   Config config;
   AdapterRegistry registry;
   std::shared_ptr<RegisterBackend> population;
+  std::unique_ptr<eid::Verifier> verifier;  // null when no issuer is configured
+  std::unique_ptr<AuditLog> audit;          // null when no audit trail is configured
 
-  // The policy gate: returns an empty string when the query may run, else the rule it breaks.
-  std::string policy_refusal(const LoadedAdapter& a, const PlannedQuery& q) const {
-    const Manifest& m = a.manifest;
-    std::string manifest_name = m.file.filename().string();
-    if (query_kind_name(q.kind) == "unknown_kind") return "unknown query kind " + std::to_string(q.kind);
-    if (!m.find_purpose(q.purpose))
-      return "purpose '" + q.purpose + "' is not declared in " + manifest_name;
-    const ManifestQuery* mq = m.find_query(q.kind, q.purpose);
-    if (!mq)
-      return "query kind " + std::string(query_kind_name(q.kind)) + " for purpose '" + q.purpose +
-             "' is not declared in " + manifest_name;
-    for (uint32_t f : q.requested.list())
-      if (!mq->fields.has(f))
-        return "field '" + std::string(field_name(f)) + "' is not declared in " + manifest_name + " for " +
-               std::string(query_kind_name(q.kind)) + "/" + q.purpose;
-    const AdapterPolicy* ap = config.policy_for(m.name);
-    if (!ap) return "adapter '" + m.name + "' has no policy in the configuration (policy." + m.name + ")";
-    const PurposePolicy* pp = ap->find(q.purpose);
-    if (!pp) return "purpose '" + q.purpose + "' is not granted to adapter '" + m.name + "' (policy." + m.name + ")";
-    for (uint32_t f : q.requested.list())
-      if (!pp->fields.has(f))
-        return "field '" + std::string(field_name(f)) + "' is not permitted for purpose '" + q.purpose + "' (policy." +
-               m.name + "." + q.purpose + ".fields)";
-    return {};
+  // One audit row per query, refusals included, before the adapter sees any answer.
+  void audit_round(const LoadedAdapter& a, const std::vector<PlannedQuery>& batch,
+                   const std::vector<OwnedAnswer>& answers, const std::string& document_ref) {
+    if (!audit) return;
+    const AdapterPolicy* ap = config.policy_for(a.manifest.name);
+    std::vector<AuditEvent> events;
+    events.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const PlannedQuery& q = batch[i];
+      const OwnedAnswer& oa = answers[i];
+      AuditEvent e;
+      e.kind = oa.source == "policy" ? kAuditPolicyRefusal
+               : q.kind == ECID_Q_EID_ASSERTION ? kAuditIdentityVerification
+                                                : kAuditRegisterQuery;
+      e.adapter = a.manifest.name;
+      e.adapter_version = a.manifest.version;
+      e.purpose = q.purpose;
+      const PurposePolicy* pp = ap ? ap->find(q.purpose) : nullptr;
+      e.legal_basis = pp ? pp->legal_basis : "";
+      e.document_ref = document_ref;
+      if (q.kind == ECID_Q_EID_ASSERTION) {
+        for (const Claim& c : q.claims)
+          if (c.field == ECID_F_PERSONAL_ID) e.subject_id = c.value;  // never the token itself
+      } else {
+        e.subject_id = q.key;
+      }
+      if (!oa.records.empty())
+        for (const auto& [f, v] : oa.records.front().values) e.fields_disclosed.emplace_back(field_name(f));
+      e.outcome = std::string(answer_status_name(oa.status));
+      if (oa.status == ECID_ANSWER_REFUSED || oa.status == ECID_ANSWER_REJECTED) e.outcome += ": " + oa.detail;
+      events.push_back(std::move(e));
+    }
+    audit->append_batch(events);
+  }
+
+  // An identity assertion: signature and claims by the verifier, bound to the party's ID,
+  // then the token's name and birth date cross-checked with the register.
+  void answer_assertion(const PlannedQuery& q, OwnedAnswer& oa) {
+    oa.source = "eid";
+    if (!verifier) {
+      oa.status = ECID_ANSWER_UNAVAILABLE;
+      oa.detail = "no electronic-identity issuer is configured (eid: in the configuration)";
+      return;
+    }
+    std::string party_id;
+    int min_level = 2;
+    for (const Claim& c : q.claims) {
+      if (c.field == ECID_F_PERSONAL_ID) party_id = c.value;
+      if (c.field == ECID_F_EID_LEVEL && !c.value.empty() && c.value.size() < 3) min_level = std::atoi(c.value.c_str());
+    }
+    eid::AssertionCheck check = verifier->verify_for_party(q.key, eid::ExpectedParty{party_id, min_level, std::nullopt, 0});
+    if (check.verdict == eid::Verdict::KeysUnavailable) {
+      oa.status = ECID_ANSWER_UNAVAILABLE;
+      oa.detail = std::string(eid::verdict_code(check.verdict)) + ": " + check.reason;
+      return;
+    }
+    if (!check.verified()) {
+      oa.status = ECID_ANSWER_REJECTED;
+      oa.detail = std::string(eid::verdict_code(check.verdict)) + ": " + check.reason;
+      return;
+    }
+    const eid::VerifiedClaims& claims = *check.claims;
+    std::vector<Claim> token_claims{{ECID_F_FULL_NAME, claims.full_name}, {ECID_F_BIRTH_DATE, claims.birth_date.iso()}};
+    LookupRequest r;
+    r.kind = ECID_Q_PERSON_BY_ID;
+    r.key = claims.personal_id;
+    r.claims = token_claims;
+    r.fields = fields_needed_for_checks(token_claims, false);
+    r.purpose = q.purpose;
+    std::vector<LookupResult> results(1);
+    population->lookup(std::span<const LookupRequest>(&r, 1), results);
+    RegisterRecord disclosed;
+    if (q.requested.has(ECID_F_EID_LEVEL)) disclosed.values.emplace_back(ECID_F_EID_LEVEL, std::to_string(claims.level.account));
+    std::vector<FieldCheck> checks;
+    if (results[0].status == ECID_ANSWER_FOUND && !results[0].records.empty()) {
+      checks = check_claims(token_claims, results[0].records.front(), false);
+      for (FieldCheck& c : checks)
+        if (c.field == ECID_F_FULL_NAME && c.outcome == ECID_CHECK_NEEDS_REVIEW && is_ascii(claims.full_name)) {
+          // VNeID may send names without diacritics; the ID binding is cryptographic, the name a cross-check.
+          c.outcome = ECID_CHECK_MATCH_PARTIAL;
+          c.reason = "the token's name has no diacritics; it agrees without them";
+        }
+    } else if (results[0].status == ECID_ANSWER_NOT_FOUND) {
+      checks.push_back({ECID_F_PERSONAL_ID, ECID_CHECK_MISMATCH, "the token's personal ID is not on the register"});
+    } else {
+      oa.status = ECID_ANSWER_UNAVAILABLE;
+      oa.detail = "token verified but the register could not cross-check it: " + results[0].detail;
+      return;
+    }
+    oa.status = ECID_ANSWER_FOUND;
+    oa.detail = "verified at account level " + std::to_string(claims.level.account);
+    oa.records.push_back(std::move(disclosed));
+    oa.checks.push_back(std::move(checks));
   }
 
   void run_round(const LoadedAdapter& a, DocumentState& st, std::deque<OwnedAnswer>& answers,
@@ -254,11 +345,15 @@ struct Engine::Impl {
         oa.detail = "malformed query: " + q.malformed_reason;
         continue;
       }
-      if (std::string why = policy_refusal(a, q); !why.empty()) {
+      if (std::string why = policy_refusal(config, a.manifest, q.kind, q.purpose, q.requested); !why.empty()) {
         oa.status = ECID_ANSWER_REFUSED;
         oa.source = "policy";
         oa.detail = "refused by policy: " + why;
         log::info("query refused by policy for adapter " + a.manifest.name + ": " + why);
+        continue;
+      }
+      if (q.kind == ECID_Q_EID_ASSERTION) {
+        answer_assertion(q, oa);
         continue;
       }
       if (!is_register_kind(q.kind)) {
@@ -313,6 +408,7 @@ struct Engine::Impl {
         }
       }
     }
+    audit_round(a, batch, round_answers, st.document_ref.empty() ? "file:" + report.file : st.document_ref);
     for (size_t i = 0; i < batch.size(); ++i) {
       const PlannedQuery& q = batch[i];
       OwnedAnswer& oa = round_answers[i];
@@ -436,6 +532,31 @@ struct Engine::Impl {
   }
 };
 
+namespace {
+
+// A fresh random pseudonym key the first time a configuration names a key file that does not
+// exist: the operator then only has to keep that file safe. Never logged.
+void ensure_audit_key(const std::filesystem::path& file) {
+  if (file.empty() || std::filesystem::exists(file)) return;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("cannot generate the audit key");
+  static const char* hex = "0123456789abcdef";
+  std::string key;
+  for (unsigned char b : bytes) {
+    key += hex[b >> 4];
+    key += hex[b & 15];
+  }
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create the audit key file " + file.string());
+  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot write the audit key file " + file.string());
+  log::warn("created a new audit pseudonym key in " + file.string() + ": keep it safe; without it `ecid audit find` cannot work");
+}
+
+}  // namespace
+
 Engine::Engine(const Config& config) : Engine(config, nullptr) {}
 
 Engine::Engine(const Config& config, std::shared_ptr<RegisterBackend> population) : impl_(std::make_unique<Impl>()) {
@@ -445,12 +566,50 @@ Engine::Engine(const Config& config, std::shared_ptr<RegisterBackend> population
     impl_->population = std::move(population);
   } else if (config.population.backend == "embedded") {
     impl_->population = open_embedded_register(config.population.path.string());
+  } else if (config.population.backend == "http") {
+    try {
+      impl_->population = open_http_register(config.population.http);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("register.http: ") + e.what());
+    }
   } else {
     throw ConfigError("register backend '" + config.population.backend + "' is not available in this build");
   }
+  if (!config.audit_path.empty()) {
+    AuditOptions ao;
+    ao.path = config.audit_path;
+    ao.key_file = config.audit_key_file;
+    ao.anchor_file = config.audit_anchor_file;
+    ao.anchor_every = config.audit_anchor_every;
+    ensure_audit_key(ao.key_file);
+    if (ao.path.has_parent_path()) std::filesystem::create_directories(ao.path.parent_path());
+    impl_->audit = std::make_unique<AuditLog>(ao);
+  }
+  if (config.eid.enabled) {
+    eid::VerifierConfig vc;
+    vc.issuer = config.eid.issuer;
+    vc.client_id = config.eid.client_id;
+    vc.jwks_source = config.eid.jwks;
+    vc.ca_file = config.eid.ca_file;
+    vc.allowed_algorithms.clear();
+    for (const auto& a : config.eid.algorithms)
+      if (auto alg = eid::parse_algorithm(a)) vc.allowed_algorithms.push_back(*alg);
+    vc.clock_skew = std::chrono::seconds(config.eid.clock_skew_s);
+    vc.max_token_age = std::chrono::seconds(config.eid.max_token_age_s);
+    vc.refetch_cooldown = std::chrono::seconds(config.eid.refetch_cooldown_s);
+    impl_->verifier = std::make_unique<eid::Verifier>(std::move(vc));
+  }
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  if (impl_ && impl_->audit) {
+    try {
+      impl_->audit->close();
+    } catch (const std::exception& e) {
+      log::error(std::string("audit trail could not be closed: ") + e.what());
+    }
+  }
+}
 
 const AdapterRegistry& Engine::adapters() const { return impl_->registry; }
 

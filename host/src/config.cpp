@@ -82,6 +82,27 @@ void parse_register(const Reader& r, const YAML::Node& n, const std::filesystem:
   }
 }
 
+void parse_eid(const Reader& r, const YAML::Node& n, const std::filesystem::path& base, EidConfig& out) {
+  r.expect_map(n, "eid");
+  r.only_keys(n, "eid", {"issuer", "client_id", "jwks", "ca_file", "algorithms", "clock_skew_s", "max_token_age_s",
+                         "refetch_cooldown_s"});
+  out.enabled = true;
+  out.issuer = r.scalar(n, "issuer", true);
+  out.client_id = r.scalar(n, "client_id", true);
+  std::string jwks = r.scalar(n, "jwks", true);
+  out.jwks = jwks.find("://") == std::string::npos ? resolve(base, jwks).string() : jwks;
+  out.ca_file = resolve(base, r.scalar(n, "ca_file", false)).string();
+  if (n["algorithms"].IsDefined()) {
+    out.algorithms = r.string_list(n, "algorithms", true);
+    for (const auto& a : out.algorithms)
+      if (a != "RS256" && a != "PS256" && a != "ES256")
+        r.fail(n["algorithms"], "eid.algorithms may hold only RS256, PS256 and ES256, not '" + a + "'");
+  }
+  out.clock_skew_s = static_cast<int>(r.integer(n, "clock_skew_s", out.clock_skew_s, 0, 3600));
+  out.max_token_age_s = static_cast<int>(r.integer(n, "max_token_age_s", out.max_token_age_s, 0, 100000000));
+  out.refetch_cooldown_s = static_cast<int>(r.integer(n, "refetch_cooldown_s", out.refetch_cooldown_s, 0, 86400));
+}
+
 void parse_policy(const Reader& r, const YAML::Node& n, std::vector<AdapterPolicy>& out) {
   r.expect_map(n, "policy");
   for (const auto& adapter_kv : n) {
@@ -110,7 +131,7 @@ Config parse_config(std::string_view yaml, const std::filesystem::path& base_dir
   Reader r{std::string(name)};
   YAML::Node root = yaml_check::parse<ConfigError>(yaml, std::string(name));
   if (!root.IsMap()) r.fail_plain("the configuration must be a mapping of sections");
-  r.only_keys(root, "the top level", {"adapters", "register", "audit", "policy"});
+  r.only_keys(root, "the top level", {"adapters", "register", "audit", "eid", "policy"});
   Config c;
   if (YAML::Node a = root["adapters"]; a.IsDefined()) {
     r.expect_map(a, "adapters");
@@ -124,9 +145,13 @@ Config parse_config(std::string_view yaml, const std::filesystem::path& base_dir
   }
   if (YAML::Node a = root["audit"]; a.IsDefined()) {
     r.expect_map(a, "audit");
-    r.only_keys(a, "audit", {"path"});
+    r.only_keys(a, "audit", {"path", "key_file", "anchor_file", "anchor_every"});
     c.audit_path = resolve(base_dir, r.scalar(a, "path", true));
+    c.audit_key_file = resolve(base_dir, r.scalar(a, "key_file", true));
+    c.audit_anchor_file = resolve(base_dir, r.scalar(a, "anchor_file", false));
+    c.audit_anchor_every = static_cast<uint64_t>(r.integer(a, "anchor_every", 10000, 1, 1000000000));
   }
+  if (YAML::Node e = root["eid"]; e.IsDefined() && !e.IsNull()) parse_eid(r, e, base_dir, c.eid);
   if (YAML::Node p = root["policy"]; p.IsDefined() && !p.IsNull()) parse_policy(r, p, c.policy);
   return c;
 }

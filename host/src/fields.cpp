@@ -39,6 +39,7 @@ constexpr FieldInfo kFields[] = {
     {ECID_F_ORG_STATUS, "org_status", false},
     {ECID_F_ORG_HEAD_OFFICE, "org_head_office", false},
     {ECID_F_EID_LEVEL, "eid_level", false},
+    {ECID_F_SECTOR_RECORD_ID, "sector_record_id", false},
 };
 
 struct KindInfo {
@@ -52,6 +53,7 @@ constexpr KindInfo kKinds[] = {
     {ECID_Q_VEHICLE_BY_PLATE, "vehicle.by_plate"},
     {ECID_Q_ORGANISATION_BY_CODE, "organisation.by_code"},
     {ECID_Q_EID_ASSERTION, "eid.assertion"},
+    {ECID_Q_BATCH_DUPLICATES, "batch.duplicates"},
 };
 
 }  // namespace

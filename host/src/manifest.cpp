@@ -47,7 +47,8 @@ Manifest parse_manifest(std::string_view yaml, const std::filesystem::path& file
   YAML::Node root = yaml_check::parse<ManifestError>(yaml, file.string());
   if (!root.IsMap()) r.fail_plain("a manifest must be a mapping");
   r.only_keys(root, "the manifest",
-              {"name", "version", "abi", "library", "description", "document_types", "queries", "purposes"});
+              {"name", "version", "abi", "library", "description", "max_document_bytes", "document_types", "queries",
+               "purposes"});
   Manifest m;
   m.file = file;
   m.name = r.scalar(root, "name", true);
@@ -60,6 +61,7 @@ Manifest parse_manifest(std::string_view yaml, const std::filesystem::path& file
     r.fail(root["library"], "library must be a file name beside the manifest, not a path");
   m.library = std::filesystem::absolute(file).parent_path() / lib;
   m.description = r.scalar(root, "description", false);
+  m.max_document_bytes = static_cast<uint64_t>(r.integer(root, "max_document_bytes", 0, 1, 4L << 30));
 
   YAML::Node types = root["document_types"];
   if (!types.IsDefined() || !types.IsSequence() || types.size() == 0)

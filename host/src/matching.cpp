@@ -54,6 +54,26 @@ FieldCheck check_sex(std::string_view claimed, std::string_view registered) {
                 : FieldCheck{ECID_F_SEX, ECID_CHECK_MISMATCH, "differs from the register"};
 }
 
+// Province codes of the ID number table are written "1", "01" or "001" by different systems.
+FieldCheck check_province_code(uint32_t field, std::string_view claimed, std::string_view registered) {
+  auto code = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    if (s.empty() || s.size() > 3) return -1;
+    int value = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return -1;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  };
+  const int c = code(claimed), r = code(registered);
+  if (c < 0) return {field, ECID_CHECK_MISMATCH, "the document's value is not a province code"};
+  if (r < 0) return {field, ECID_CHECK_NO_VALUE, "the register's value is not a province code"};
+  return c == r ? FieldCheck{field, ECID_CHECK_MATCH, "same province code"}
+                : FieldCheck{field, ECID_CHECK_MISMATCH, "different province code"};
+}
+
 FieldCheck check_exact(uint32_t field, std::string_view claimed, std::string_view registered) {
   return text::nfc(claimed) == text::nfc(registered) ? FieldCheck{field, ECID_CHECK_MATCH, "equal"}
                                                      : FieldCheck{field, ECID_CHECK_MISMATCH, "differs from the register"};
@@ -121,6 +141,9 @@ std::vector<FieldCheck> check_claims(std::span<const Claim> claims, const Regist
         break;
       case ECID_F_SEX:
         out.push_back(check_sex(c.value, *reg));
+        break;
+      case ECID_F_BIRTH_REGISTRATION_PLACE:
+        out.push_back(check_province_code(c.field, c.value, *reg));
         break;
       default:
         out.push_back(check_exact(c.field, c.value, *reg));

@@ -10,6 +10,8 @@
 #include <ecid/register.hpp>
 #include <ecid/register_schema.hpp>
 
+#include "vehicle/embedded_registers.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -28,6 +30,14 @@ constexpr std::string_view kColumns =
     "hometown, ethnicity, religion, nationality, blood_type, legacy_id, permanent_residence, "
     "temporary_residence, current_residence, marital_status, household_id, household_relation, "
     "death_date";
+
+// The same columns with NULL in place of those a collation never asks for: rows are read much
+// faster when the long address columns are not decoded (same positions, so read_record works).
+constexpr std::string_view kCoreColumns =
+    "pid, full_name, NULL, birth_date, sex, NULL, birth_registration_place, NULL, NULL, NULL, "
+    "NULL, NULL, legacy_id, NULL, NULL, NULL, NULL, NULL, NULL, death_date";
+const FieldSet kCoreFields{ECID_F_PERSONAL_ID, ECID_F_FULL_NAME, ECID_F_BIRTH_DATE, ECID_F_SEX,
+                           ECID_F_BIRTH_REGISTRATION_PLACE, ECID_F_LEGACY_ID, ECID_F_DEATH_DATE};
 
 enum Column : int {
   kPid, kFullName, kOtherNames, kBirthDate, kSex, kBirthPlace, kBirthRegistrationPlace, kHometown,
@@ -101,15 +111,21 @@ class Connection {
       check_schema(path);
       std::string select = "SELECT " + std::string(kColumns) + " FROM person ";
       by_id_ = prepare(select + "WHERE pid = ?1");
+      by_id_core_ = prepare("SELECT " + std::string(kCoreColumns) + " FROM person WHERE pid = ?1");
+      by_id_from_ = prepare("SELECT " + std::string(kCoreColumns) + " FROM person WHERE pid >= ?1 ORDER BY pid");
       by_legacy_ = prepare(select + "WHERE legacy_id = ?1 ORDER BY pid LIMIT 21");
-      candidates_ = prepare(select +
-                            "WHERE name_key = ?1 AND birth_date >= ?2 AND birth_date < ?3 "
-                            "ORDER BY pid LIMIT 21");
-      candidates_in_place_ = prepare(select +
-                                     "WHERE name_key = ?1 AND birth_date >= ?2 AND birth_date < ?3 "
-                                     "AND birth_registration_place = ?4 ORDER BY pid LIMIT 21");
+      // No ORDER BY: SQLite would copy every column of every match into a temporary B-tree;
+      // collect_in_id_order() sorts the few matches instead. Core-column variants as for by_id.
+      const std::string search = "WHERE name_key = ?1 AND birth_date >= ?2 AND birth_date < ?3";
+      const std::string in_place = search + " AND pid BETWEEN ?5 AND ?6 AND birth_registration_place = ?4";
+      const std::string core = "SELECT " + std::string(kCoreColumns) + " FROM person ";
+      candidates_ = prepare(select + search);
+      candidates_in_place_ = prepare(select + in_place);
+      candidates_core_ = prepare(core + search);
+      candidates_in_place_core_ = prepare(core + in_place);
       begin_ = prepare("BEGIN");
       commit_ = prepare("COMMIT");
+      specialised_ = std::make_unique<vehicle::EmbeddedSpecialisedRegisters>(db_);
     } catch (const SqliteError& e) {
       close();
       throw std::runtime_error("register '" + path + "': " + e.what());
@@ -123,9 +139,12 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   sqlite3_stmt* by_id() const { return by_id_; }
+  sqlite3_stmt* by_id_core() const { return by_id_core_; }
+  sqlite3_stmt* by_id_from() const { return by_id_from_; }
   sqlite3_stmt* by_legacy() const { return by_legacy_; }
-  sqlite3_stmt* candidates() const { return candidates_; }
-  sqlite3_stmt* candidates_in_place() const { return candidates_in_place_; }
+  sqlite3_stmt* candidates(bool core) const { return core ? candidates_core_ : candidates_; }
+  sqlite3_stmt* candidates_in_place(bool core) const { return core ? candidates_in_place_core_ : candidates_in_place_; }
+  vehicle::EmbeddedSpecialisedRegisters& specialised() { return *specialised_; }
 
   void begin() { run(begin_); }
   void commit() { run(commit_); }
@@ -163,6 +182,7 @@ class Connection {
     if (rc != SQLITE_DONE) throw SqliteError(sqlite3_errmsg(db_));
   }
   void close() {
+    specialised_.reset();  // finalises its statements before the connection closes
     for (sqlite3_stmt* s : statements_) sqlite3_finalize(s);
     statements_.clear();
     if (db_ != nullptr) sqlite3_close_v2(db_);
@@ -172,11 +192,16 @@ class Connection {
   sqlite3* db_ = nullptr;
   std::vector<sqlite3_stmt*> statements_;
   sqlite3_stmt* by_id_ = nullptr;
+  sqlite3_stmt* by_id_core_ = nullptr;
+  sqlite3_stmt* by_id_from_ = nullptr;
   sqlite3_stmt* by_legacy_ = nullptr;
   sqlite3_stmt* candidates_ = nullptr;
   sqlite3_stmt* candidates_in_place_ = nullptr;
+  sqlite3_stmt* candidates_core_ = nullptr;
+  sqlite3_stmt* candidates_in_place_core_ = nullptr;
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;
+  std::unique_ptr<vehicle::EmbeddedSpecialisedRegisters> specialised_;  // vehicle and organisation registers
 };
 
 std::string_view column_text(sqlite3_stmt* s, int column) {
@@ -189,10 +214,19 @@ std::string_view column_text(sqlite3_stmt* s, int column) {
 // value for is left out, except DEATH_DATE, which is "" for the living (the register knows).
 RegisterRecord read_record(sqlite3_stmt* s, const FieldSet& fields) {
   RegisterRecord record;
+  record.values.reserve(8);
   if (fields.has(ECID_F_PERSONAL_ID)) {
+    // "%012lld" by hand: snprintf is a tenth of a sorted batch look-up.
     char buf[24];
-    std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(sqlite3_column_int64(s, kPid)));
-    record.values.emplace_back(ECID_F_PERSONAL_ID, buf);
+    unsigned long long pid = static_cast<unsigned long long>(sqlite3_column_int64(s, kPid));
+    int at = 23;
+    buf[at] = '\0';
+    do {
+      buf[--at] = static_cast<char>('0' + pid % 10);
+      pid /= 10;
+    } while (pid > 0 && at > 0);
+    while (at > 11) buf[--at] = '0';
+    record.values.emplace_back(ECID_F_PERSONAL_ID, buf + at);
   }
   for (const auto& [field, column] : kTextFields) {
     if (!fields.has(field)) continue;
@@ -274,7 +308,14 @@ class EmbeddedRegister final : public RegisterBackend {
     } catch (const std::exception&) {
       // Without a transaction each statement still reads a consistent file; go on.
     }
-    for (uint32_t i : order) answer(*connection, requests[i], results[i]);
+    ByIdSweep sweep(*connection);
+    for (uint32_t i : order) {
+      if (n >= 64 && requests[i].kind == ECID_Q_PERSON_BY_ID && requests[i].fields.subset_of(kCoreFields))
+        sweep.answer(requests[i], results[i]);
+      else
+        answer(*connection, requests[i], results[i]);
+    }
+    sweep.finish();
     if (in_transaction) {
       try {
         connection->commit();
@@ -287,6 +328,66 @@ class EmbeddedRegister final : public RegisterBackend {
   }
 
  private:
+  // Sorted by-ID requests (a large batch, visited in key order): the table is walked forward,
+  // stepping from one key to the next when they are near (a step costs ~0.2 µs, a seek ~1.7 µs
+  // on a 10-million-row register) and seeking when they are not. Answers are the same as
+  // answer()'s.
+  class ByIdSweep {
+   public:
+    explicit ByIdSweep(Connection& c) : c_(c), s_(c.by_id_from()) {}
+    void answer(const LookupRequest& request, LookupResult& result) {
+      result.records.clear();
+      result.detail.clear();
+      PersonalIdInfo info = decode_personal_id(request.key);
+      if (!info.valid) return fail(result, ECID_ANSWER_INVALID_KEY, std::string(info.problem));
+      const long long pid = std::stoll(request.key);
+      if (!positioned_ || pid < current_) {
+        seek(pid);
+      } else {
+        for (int step = 0; step < kMaxSteps && !at_end_ && current_ < pid && ok_; ++step) advance();
+        if (ok_ && !at_end_ && current_ < pid) seek(pid);
+      }
+      if (!ok_) {
+        positioned_ = false;
+        ok_ = true;
+        return fail(result, ECID_ANSWER_UNAVAILABLE, "register read failed: " + c_.error());
+      }
+      if (at_end_ || current_ != pid) {
+        result.status = ECID_ANSWER_NOT_FOUND;
+        return;
+      }
+      result.records.push_back(read_record(s_, request.fields));
+      result.status = ECID_ANSWER_FOUND;
+    }
+    void finish() {
+      sqlite3_reset(s_);
+      sqlite3_clear_bindings(s_);
+    }
+
+   private:
+    static constexpr int kMaxSteps = 6;
+    void seek(long long pid) {
+      sqlite3_reset(s_);
+      sqlite3_bind_int64(s_, 1, pid);
+      positioned_ = true;
+      advance();
+    }
+    void advance() {
+      const int rc = sqlite3_step(s_);
+      if (rc == SQLITE_ROW) {
+        current_ = sqlite3_column_int64(s_, kPid);
+        at_end_ = false;
+      } else {
+        at_end_ = true;
+        ok_ = rc == SQLITE_DONE;
+      }
+    }
+    Connection& c_;
+    sqlite3_stmt* s_;
+    bool positioned_ = false, at_end_ = false, ok_ = true;
+    long long current_ = 0;
+  };
+
   static void fail(LookupResult& result, uint32_t status, std::string detail) {
     result.status = status;
     result.detail = std::move(detail);
@@ -300,7 +401,7 @@ class EmbeddedRegister final : public RegisterBackend {
       case ECID_Q_PERSON_BY_ID: {
         PersonalIdInfo info = decode_personal_id(request.key);
         if (!info.valid) return fail(result, ECID_ANSWER_INVALID_KEY, std::string(info.problem));
-        sqlite3_stmt* s = c.by_id();
+        sqlite3_stmt* s = request.fields.subset_of(kCoreFields) ? c.by_id_core() : c.by_id();
         long long pid = std::stoll(request.key);
         sqlite3_bind_int64(s, 1, pid);
         return collect(c, s, request.fields, 1, result);
@@ -314,6 +415,10 @@ class EmbeddedRegister final : public RegisterBackend {
       }
       case ECID_Q_PERSON_CANDIDATES:
         return candidates(c, request, result);
+      case ECID_Q_VEHICLE_BY_PLATE:
+      case ECID_Q_ORGANISATION_BY_CODE:
+        c.specialised().answer(request, result);
+        return;
       default:
         return fail(result, ECID_ANSWER_UNAVAILABLE,
                     "the embedded population register answers person queries only");
@@ -341,13 +446,45 @@ class EmbeddedRegister final : public RegisterBackend {
                     "the claimed birth registration place is not a province code");
       place_code = std::string(3 - place->size(), '0') + *place;
     }
-    sqlite3_stmt* s = place_code.empty() ? c.candidates() : c.candidates_in_place();
+    const bool core = request.fields.subset_of(kCoreFields);
+    sqlite3_stmt* s = place_code.empty() ? c.candidates(core) : c.candidates_in_place(core);
     sqlite3_bind_text(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
     sqlite3_bind_text(s, 2, from.data(), static_cast<int>(from.size()), SQLITE_STATIC);
     sqlite3_bind_text(s, 3, to.data(), static_cast<int>(to.size()), SQLITE_STATIC);
-    if (!place_code.empty())
+    if (!place_code.empty()) {
       sqlite3_bind_text(s, 4, place_code.data(), static_cast<int>(place_code.size()), SQLITE_STATIC);
-    collect(c, s, request.fields, kMaxCandidates, result);
+      // The place is ID digits 1-3 (docs/register.md): a pid range the index itself holds, so
+      // the ~60 namesakes born that year are filtered before their rows are read (6x faster).
+      const long long province = std::stoll(place_code);
+      sqlite3_bind_int64(s, 5, province * 1000000000LL);
+      sqlite3_bind_int64(s, 6, province * 1000000000LL + 999999999LL);
+    }
+    collect_in_id_order(c, s, request.fields, kMaxCandidates, result);
+  }
+
+  // Every row of `s`, answered as the first `limit` by ascending ID (the detail says when there
+  // are more), then resets `s`.
+  static void collect_in_id_order(Connection& c, sqlite3_stmt* s, const FieldSet& fields, size_t limit,
+                                  LookupResult& result) {
+    std::vector<std::pair<long long, RegisterRecord>> rows;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) rows.emplace_back(sqlite3_column_int64(s, kPid), read_record(s, fields));
+    if (rc != SQLITE_DONE) {
+      fail(result, ECID_ANSWER_UNAVAILABLE, "register read failed: " + c.error());
+    } else if (rows.empty()) {
+      result.status = ECID_ANSWER_NOT_FOUND;
+    } else {
+      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      const bool truncated = rows.size() > limit;
+      if (truncated) rows.resize(limit);
+      for (auto& row : rows) result.records.push_back(std::move(row.second));
+      result.status = ECID_ANSWER_FOUND;
+      if (truncated)
+        result.detail = "more than " + std::to_string(limit) + " candidates; the first " +
+                        std::to_string(limit) + " by ID are returned";
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
   }
 
   // Steps `s` to the end (at most `limit` records kept) and resets it.

@@ -24,7 +24,9 @@
 #include <exception>
 #include <fcntl.h>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -160,6 +162,11 @@ enum Stream : uint64_t {
   kPersonText = 4,
   kSuffixKey = 5,
   kLegacyKey = 6,
+  // The vehicle and organisation registers.
+  kVehicle = 7,
+  kPlateSerialKey = 8,
+  kOrganisation = 9,
+  kOrganisationKey = 10,
 };
 
 // xoshiro256**: small, fast and the same on every platform (std distributions are not).
@@ -1312,6 +1319,445 @@ class RowPipeline {
   std::thread worker_;
 };
 
+// --- the vehicle and organisation registers ---------------------------------------------------
+// Generated after the people from streams of their own, so the person rows are exactly what
+// they would be without them. Every owner and legal representative is a row of `person`; the
+// random ones are never fixtures (samples rely on the fixtures' exact plates and organisations).
+
+// Days since 1970-01-01 (H. Hinnant's civil calendar algorithms).
+int days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+std::string day_text(int days) {
+  const int z = days + 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const int doe = z - era * 146097;
+  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int mp = (5 * doy + 2) / 153;
+  const int d = doy - (153 * mp + 2) / 5 + 1;
+  const int m = mp + (mp < 10 ? 3 : -9);
+  const int y = yoe + era * 400 + (m <= 2);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+int day_of(std::string_view ymd) {
+  return days_from_civil(static_cast<int>(parse_u64(ymd.substr(0, 4))), static_cast<int>(parse_u64(ymd.substr(5, 2))),
+                         static_cast<int>(parse_u64(ymd.substr(8, 2))));
+}
+
+const int kReferenceDayNumber = days_from_civil(kReferenceYear, kReferenceMonth, kReferenceDay);
+// Plates of periods before this are not generated: older registrations were not digitised.
+const int kVehicleDataFrom = days_from_civil(2005, 1, 1);
+// Circular 24/2023/TT-BCA: from 15 Aug 2023 plates follow their owner; a plate taken off a sold
+// vehicle is held for the owner for 5 years, and motorbikes get two-letter series.
+const int kIdentificationPlatesFrom = days_from_civil(2023, 8, 15);
+constexpr int kNever = INT32_MAX;
+constexpr int kOpenPeriod = 0;
+
+// One vehicle per 8 people; one organisation (associations, schools, cooperatives, health
+// stations: the bodies Decree 99/2016 covers) per 400.
+constexpr uint64_t kPeoplePerVehicle = 8;
+constexpr uint64_t kPeoplePerOrganisation = 400;
+
+// What the vehicle and organisation registers need to know about a person.
+struct PersonFacts {
+  std::string pid;        // 12 digits
+  std::string full_name;
+  int adult_from = 0;     // first day the person is surely 18 (year-only dates: the year's end)
+  int died = kNever;
+  const Province* home = nullptr;  // where the household is registered
+};
+
+// Random access to the people just written: each one is regenerated from its random streams.
+class PeopleView {
+ public:
+  PeopleView(const std::vector<Slot>& slots, uint64_t seed) : slots_(slots), seed_(seed), generator_(seed) {}
+
+  // The person at `index` (slots order). The name costs a whole record; the rest comes from
+  // the cheap household and core draws the record is made from.
+  PersonFacts facts(size_t index, bool with_name) {
+    const Slot& slot = slots_[index];
+    PersonFacts f;
+    char pid[16];
+    std::snprintf(pid, sizeof pid, "%012llu", static_cast<unsigned long long>(slot.pid));
+    f.pid = pid;
+    int year, month, day;
+    if (slot.fixture) {
+      const FixtureCitizen& c = kFixtures[slot.household];
+      const std::string_view b = c.birth_date;
+      year = static_cast<int>(parse_u64(b.substr(0, 4)));
+      month = b.size() >= 7 ? static_cast<int>(parse_u64(b.substr(5, 2))) : 12;
+      day = b.size() >= 10 ? static_cast<int>(parse_u64(b.substr(8, 2))) : 31;
+      if (!c.death_date.empty()) f.died = day_of(c.death_date);
+      f.home = province_by_id_code(static_cast<int>(parse_u64(c.registration)));
+      if (with_name) f.full_name = c.full_name;
+    } else {
+      const HouseholdShape shape = draw_household(seed_, slot.household);
+      const PersonCore core = draw_core(seed_, slot.household, slot.member, shape);
+      year = core.year;
+      month = core.precision == DatePrecision::Year ? 12 : core.month;
+      day = core.precision == DatePrecision::Day ? core.day : 31;
+      if (core.deceased) f.died = days_from_civil(core.death_year, core.death_month, core.death_day);
+      f.home = shape.province;
+      if (with_name) {
+        SeedSummary scratch;
+        generator_.fill(slot, row_, scratch);
+        f.full_name = row_.full_name;
+      }
+    }
+    f.adult_from = days_from_civil(year + 18, month, std::min(day, days_in_month(year + 18, month)));
+    return f;
+  }
+
+  // A random non-fixture person who is an adult on `adult_by` and, when `alive_at` is set, alive
+  // on that day; nullopt after a few misses (children and the dead are common enough).
+  std::optional<PersonFacts> draw(Rng& rng, int adult_by, std::optional<int> alive_at, bool with_name = false) {
+    for (int attempt = 0; attempt < 24; ++attempt) {
+      const size_t i = static_cast<size_t>(rng.below(slots_.size()));
+      if (slots_[i].fixture) continue;
+      PersonFacts f = facts(i, false);
+      if (f.adult_from > adult_by) continue;
+      if (alive_at && f.died <= *alive_at) continue;
+      if (with_name) f = facts(i, true);
+      return f;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  const std::vector<Slot>& slots_;
+  uint64_t seed_;
+  Generator generator_;
+  RowText row_;
+};
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ull;
+  return h;
+}
+
+constexpr std::string_view kPlateSeriesLetters = "ABCDEFGHKLMNPSTUVXYZ";  // plate.hpp
+
+// Unique plates: each (locality, series, serial length) bucket hands out its serials through a
+// keyed permutation, so plates look random yet never repeat; fixture plates are skipped.
+class PlateAllocator {
+ public:
+  PlateAllocator(uint64_t seed, std::vector<std::string> reserved)
+      : key_(mix(seed, kPlateSerialKey)), reserved_(std::move(reserved)) {}
+
+  std::string next(Rng& rng, const Province& home, bool car, bool legacy, bool two_letter) {
+    std::vector<int> codes;
+    for (std::string_view rest = home.plate_codes; !rest.empty();) {
+      const size_t comma = rest.find(',');
+      codes.push_back(static_cast<int>(parse_u64(rest.substr(0, comma))));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    for (;;) {
+      const int locality = codes[rng.below(codes.size())];
+      std::string series;
+      if (car) {
+        series = kPlateSeriesLetters[rng.below(kPlateSeriesLetters.size())];
+      } else if (two_letter) {
+        // Pairs the special series and the electric MĐ use are never motorbike series.
+        static constexpr std::string_view kReserved[] = {"LD", "DA", "KT", "NG", "NN", "CV", "LB", "CT", "MD"};
+        do {
+          series = {kPlateSeriesLetters[rng.below(20)], kPlateSeriesLetters[rng.below(20)]};
+        } while (std::find(std::begin(kReserved), std::end(kReserved), series) != std::end(kReserved));
+      } else {
+        series = {kPlateSeriesLetters[rng.below(20)], static_cast<char>('1' + rng.below(9))};
+      }
+      char prefix[8];
+      std::snprintf(prefix, sizeof prefix, "%02d", locality);
+      const std::string bucket = std::string(prefix) + series + (legacy ? "4" : "5");
+      // 5-digit serials 00001-99899 (99900-99999 are never issued: samples use them for absent
+      // plates); legacy 4-digit serials 0001-9998.
+      const uint64_t domain = legacy ? 9998 : 99899;
+      uint32_t& used = used_[bucket];
+      while (used < domain) {
+        const uint64_t serial = 1 + permute(used++, domain, legacy ? 7 : 9, mix(key_, fnv1a(bucket)));
+        char digits[8];
+        std::snprintf(digits, sizeof digits, legacy ? "%04llu" : "%05llu", static_cast<unsigned long long>(serial));
+        std::string key = std::string(prefix) + series + digits;
+        if (std::find(reserved_.begin(), reserved_.end(), key) == reserved_.end()) return key;
+      }
+      // A full bucket (only in absurdly large registers): draw another series.
+    }
+  }
+
+ private:
+  uint64_t key_;
+  std::vector<std::string> reserved_;
+  std::map<std::string, uint32_t> used_;
+};
+
+struct PlatePeriod {
+  int from = 0;
+  int to = kOpenPeriod;
+  std::string_view status;
+  std::string_view owner_kind;
+  std::string owner_id;
+};
+
+struct FixtureOrganisation {
+  std::string_view code, name, representative_id, representative_name, status, head_office;
+};
+
+// Organisations samples and docs rely on (docs/register.md lists them). Codes whose digits 3-10
+// are below 1000 are never drawn for random organisations; 999xxxxx are never issued.
+constexpr std::array<FixtureOrganisation, 6> kFixtureOrganisations = {{
+    {"0100000101", "Hội Luật gia phường Ngọc Hà", "001085000101", "Nguyễn Văn An", "active",
+     "Số 18 phố Liễu Giai, phường Ngọc Hà, thành phố Hà Nội"},
+    {"0300000202", "Trường Trung học cơ sở Bến Thành", "079087000111", "Huỳnh Tấn Phát", "active",
+     "Số 40 đường Lê Thánh Tôn, phường Bến Thành, Thành phố Hồ Chí Minh"},
+    {"0400000303", "Hợp tác xã Vận tải Hải Châu", "048072000303", "Lê Văn Hùng", "dissolved",
+     "Số 25 đường Bạch Đằng, phường Hải Châu, thành phố Đà Nẵng"},
+    {"0800000404", "Hội Chữ thập đỏ phường Thành Đông", "038088000606", "Đỗ Minh Tuấn", "active",
+     "Số 6 đường Thanh Niên, phường Thành Đông, thành phố Hải Phòng"},
+    {"0300000505", "Hội Cựu chiến binh phường Thủ Dầu Một", "079190000202", "Trần Thị Bích Ngọc", "active",
+     "Số 9 đường Yersin, phường Thủ Dầu Một, Thành phố Hồ Chí Minh"},
+    {"0100000606", "Quỹ Khuyến học phường Hai Bà Trưng", "001300000909", "Đặng Thu Hà", "suspended",
+     "Số 30 phố Huế, phường Hai Bà Trưng, thành phố Hà Nội"},
+}};
+
+struct FixturePeriod {
+  std::string_view from, to, status, owner_kind, owner_id;
+};
+struct FixtureVehicle {
+  std::string_view plate, kind;
+  std::array<FixturePeriod, 2> periods;  // the second is unused when its `from` is empty
+};
+
+// Plates samples and docs rely on (docs/register.md lists them with their stories).
+constexpr std::array<FixtureVehicle, 9> kFixtureVehicles = {{
+    {"30A12345", "car", {{{"2019-03-02", "", "active", "person", "001085000101"}, {}}}},
+    {"29B112345", "motorbike", {{{"2021-07-19", "", "active", "person", "001198000505"}, {}}}},
+    {"51K67890", "car", {{{"2020-01-10", "", "active", "organisation", "0300000202"}, {}}}},
+    {"30F24680", "car",
+     {{{"2018-05-20", "2024-08-15", "active", "person", "001085000101"},
+       {"2024-08-15", "", "held", "person", "001085000101"}}}},
+    {"18B123456", "motorbike",
+     {{{"2008-10-01", "2024-09-01", "active", "person", "036155000404"},
+       {"2024-09-01", "", "revoked", "person", "036155000404"}}}},
+    {"18A13579", "car", {{{"2016-04-12", "", "active", "person", "036155000404"}, {}}}},
+    {"43A55566", "car",
+     {{{"2015-01-10", "2023-06-01", "active", "person", "048072000303"},
+       {"2023-06-01", "", "active", "organisation", "0400000303"}}}},
+    {"29AB01234", "motorbike", {{{"2024-02-03", "", "active", "person", "001300000909"}, {}}}},
+    {"29AC04567", "motorbike",
+     {{{"2023-09-10", "2025-01-20", "active", "person", "001300000909"},
+       {"2025-01-20", "", "held", "person", "001300000909"}}}},
+}};
+
+class SpecialisedWriter {
+ public:
+  explicit SpecialisedWriter(SeedDatabase& db)
+      : vehicle_(db.prepare("INSERT INTO vehicle (plate, vehicle_kind) VALUES (?1, ?2)")),
+        period_(db.prepare("INSERT INTO plate_history (plate, valid_from, valid_to, status, owner_kind, owner_id) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
+        organisation_(db.prepare("INSERT INTO organisation (code, name, representative_id, representative_name, "
+                                 "status, head_office) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
+        db_(db) {}
+
+  void vehicle(std::string_view plate, std::string_view kind, const std::vector<PlatePeriod>& periods) {
+    bind_text(vehicle_, 1, plate);
+    bind_text(vehicle_, 2, kind);
+    db_.step_done(vehicle_);
+    for (const PlatePeriod& p : periods) {
+      const std::string from = day_text(p.from), to = p.to == kOpenPeriod ? std::string() : day_text(p.to);
+      bind_text(period_, 1, plate);
+      bind_text(period_, 2, from);
+      bind_text(period_, 3, to);
+      bind_text(period_, 4, p.status);
+      bind_text(period_, 5, p.owner_kind);
+      bind_text(period_, 6, p.owner_id);
+      db_.step_done(period_);
+    }
+  }
+  void organisation(std::string_view code, std::string_view name, std::string_view representative_id,
+                    std::string_view representative_name, std::string_view status, std::string_view head_office) {
+    bind_text(organisation_, 1, code);
+    bind_text(organisation_, 2, name);
+    bind_text(organisation_, 3, representative_id);
+    bind_text(organisation_, 4, representative_name);
+    bind_text(organisation_, 5, status);
+    bind_text(organisation_, 6, head_office);
+    db_.step_done(organisation_);
+  }
+
+ private:
+  sqlite3_stmt* vehicle_;
+  sqlite3_stmt* period_;
+  sqlite3_stmt* organisation_;
+  SeedDatabase& db_;
+};
+
+struct SeededOrganisation {
+  std::string code;
+  const Province* home;
+};
+
+// "xã Tân Thạnh" from "Ấp 3, xã Tân Thạnh, tỉnh Tây Ninh".
+std::string_view commune_of(std::string_view address) {
+  const size_t last = address.rfind(", ");
+  if (last == std::string_view::npos) return address;
+  const size_t before = address.rfind(", ", last - 1);
+  return address.substr(before == std::string_view::npos ? 0 : before + 2,
+                        last - (before == std::string_view::npos ? 0 : before + 2));
+}
+
+std::string organisation_name(Rng& rng, std::string_view commune) {
+  const bool ward = commune.rfind("phường ", 0) == 0;
+  const std::string_view bare = commune.substr(commune.find(' ') + 1);
+  static constexpr std::string_view kWithUnit[] = {
+      "Hội Cựu chiến binh ", "Hội Liên hiệp Phụ nữ ", "Hội Người cao tuổi ", "Quỹ Khuyến học ",
+      "Hội Chữ thập đỏ ", "Trạm Y tế ", "Hội Nông dân "};
+  static constexpr std::string_view kWithName[] = {
+      "Trường Tiểu học ", "Trường Trung học cơ sở ", "Trường Mầm non ", "Hợp tác xã Nông nghiệp ",
+      "Ban Quản lý chợ "};
+  const uint64_t x = rng.below(std::size(kWithUnit) + std::size(kWithName));
+  if (x < std::size(kWithUnit)) {
+    // Farmers' associations are a rural body.
+    std::string_view prefix = kWithUnit[x];
+    if (ward && prefix == "Hội Nông dân ") prefix = "Hội Cựu chiến binh ";
+    return std::string(prefix) + std::string(commune);
+  }
+  std::string_view prefix = kWithName[x - std::size(kWithUnit)];
+  if (ward && prefix == "Hợp tác xã Nông nghiệp ") prefix = "Hợp tác xã Dịch vụ ";
+  return std::string(prefix) + std::string(bare);
+}
+
+void seed_specialised_registers(SeedDatabase& db, const std::vector<Slot>& slots, uint64_t seed) {
+  SpecialisedWriter out(db);
+  PeopleView people(slots, seed);
+  const uint64_t population = slots.size();
+
+  for (const FixtureOrganisation& o : kFixtureOrganisations)
+    out.organisation(o.code, o.name, o.representative_id, o.representative_name, o.status, o.head_office);
+  std::vector<std::string> fixture_plates;
+  for (const FixtureVehicle& v : kFixtureVehicles) {
+    std::vector<PlatePeriod> periods;
+    for (const FixturePeriod& p : v.periods) {
+      if (p.from.empty()) continue;
+      periods.push_back({day_of(p.from), p.to.empty() ? kOpenPeriod : day_of(p.to), p.status, p.owner_kind,
+                         std::string(p.owner_id)});
+    }
+    out.vehicle(v.plate, v.kind, periods);
+    fixture_plates.emplace_back(v.plate);
+  }
+
+  // Organisations: a local body, represented by a living adult of its province.
+  std::vector<SeededOrganisation> organisations;
+  const uint64_t organisation_count = population / kPeoplePerOrganisation;
+  const uint64_t code_key = mix(seed, kOrganisationKey);
+  std::string head_office;
+  for (uint64_t o = 0; o < organisation_count; ++o) {
+    Rng rng(seed, kOrganisation, o);
+    std::optional<PersonFacts> representative =
+        people.draw(rng, kReferenceDayNumber - 7 * 365, kReferenceDayNumber, true);  // 25 or older, alive
+    if (!representative) continue;
+    const Province& home = *representative->home;
+    make_address(rng, home, rng.chance(big_city(home.merged_code) ? 0.8 : 0.45), head_office);
+    const std::string name = organisation_name(rng, commune_of(head_office));
+    const uint64_t x = rng.below(100);
+    const std::string_view status = x < 90 ? "active" : x < 94 ? "suspended" : "dissolved";
+    // Digits 3-10 from 00001000 to 99899999: unique by construction (a permutation of o).
+    char code[16];
+    std::snprintf(code, sizeof code, "%02d%08llu", home.merged_code,
+                  static_cast<unsigned long long>(1000 + permute(o, 99899000, 14, code_key)));
+    out.organisation(code, name, representative->pid, representative->full_name, status, head_office);
+    organisations.push_back({code, &home});
+  }
+
+  // Vehicles: 80% motorbikes. A plate's story is one of: in use since registration (70%); taken
+  // off a sold vehicle and held for its owner (10%; some re-attached); transferred with the
+  // vehicle under the pre-2023 rules (8%); deregistered (6%).
+  PlateAllocator plates(seed, fixture_plates);
+  const uint64_t vehicle_count = population / kPeoplePerVehicle;
+  // Collected, then written in key order: appending to the two B-trees is far cheaper than
+  // inserting at random places (~150 bytes a vehicle while it lasts).
+  struct SeededVehicle {
+    std::string key;
+    bool car;
+    std::vector<PlatePeriod> periods;
+  };
+  std::vector<SeededVehicle> vehicles;
+  vehicles.reserve(vehicle_count);
+  for (uint64_t v = 0; v < vehicle_count; ++v) {
+    Rng rng(seed, kVehicle, v);
+    const bool car = rng.chance(0.2);
+    std::string owner_id;
+    std::string_view owner_kind;
+    const Province* home = nullptr;
+    int window_from = kVehicleDataFrom, window_to = kReferenceDayNumber;
+    if (!organisations.empty() && rng.chance(0.06)) {
+      const SeededOrganisation& o = organisations[rng.below(organisations.size())];
+      owner_id = o.code;
+      owner_kind = "organisation";
+      home = o.home;
+    } else {
+      std::optional<PersonFacts> owner = people.draw(rng, kReferenceDayNumber - 30, std::nullopt);
+      if (!owner) continue;
+      owner_id = owner->pid;
+      owner_kind = "person";
+      home = owner->home;
+      window_from = std::max(window_from, owner->adult_from);
+      window_to = std::min(window_to, owner->died);  // nothing the owner does after death
+    }
+    if (window_to - window_from < 60) continue;
+    const int start = window_from + static_cast<int>(rng.below(static_cast<uint64_t>(window_to - window_from - 30)));
+    const bool legacy = car && start < days_from_civil(2010, 1, 1) && rng.chance(0.6);
+    const bool two_letter = !car && start >= kIdentificationPlatesFrom && rng.chance(0.85);
+    const std::string key = plates.next(rng, *home, car, legacy, two_letter);
+    auto day_between = [&](int lo, int hi) { return lo + static_cast<int>(rng.below(static_cast<uint64_t>(hi - lo))); };
+
+    std::vector<PlatePeriod> periods{{start, kOpenPeriod, "active", owner_kind, owner_id}};
+    const uint64_t story = rng.below(100);
+    if (story < 70) {
+      // in use since registration
+    } else if (story < 80) {
+      // Sold: an identification plate is held for its owner; a 4-digit plate is withdrawn.
+      const int sold_from = std::max(start + 30, kIdentificationPlatesFrom);
+      if (sold_from < window_to) {
+        const int sold = day_between(sold_from, window_to);
+        periods[0].to = sold;
+        periods.push_back({sold, kOpenPeriod, legacy ? "revoked" : "held", owner_kind, owner_id});
+        if (!legacy && sold + 30 < window_to && rng.chance(0.3)) {
+          const int again = day_between(sold + 30, window_to);  // re-attached to the next vehicle
+          periods[1].to = again;
+          periods.push_back({again, kOpenPeriod, "active", owner_kind, owner_id});
+        }
+      }
+    } else if (story < 88) {
+      // Transferred with the vehicle: before 2023 the plate stayed on the vehicle.
+      const int until = std::min(window_to, kIdentificationPlatesFrom);
+      if (start + 30 < until) {
+        const int sold = day_between(start + 30, until);
+        if (std::optional<PersonFacts> buyer = people.draw(rng, sold, sold)) {
+          periods[0].to = sold;
+          periods.push_back({sold, kOpenPeriod, "active", "person", buyer->pid});
+        }
+      }
+    } else if (story < 94) {
+      const int ended = day_between(start + 30, window_to);  // scrapped or exported
+      periods[0].to = ended;
+      periods.push_back({ended, kOpenPeriod, "revoked", owner_kind, owner_id});
+    }
+    vehicles.push_back({key, car, std::move(periods)});
+  }
+  std::sort(vehicles.begin(), vehicles.end(), [](const SeededVehicle& a, const SeededVehicle& b) { return a.key < b.key; });
+  for (const SeededVehicle& v : vehicles) out.vehicle(v.key, v.car ? "car" : "motorbike", v.periods);
+}
+
 std::string utc_now_iso() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -1436,6 +1882,7 @@ SeedSummary seed_register(const SeedOptions& options) {
       }
     }
     summary = pipeline.finish();
+    seed_specialised_registers(db, slots, options.seed);
     db.exec(register_schema::kIndexSql);
     sqlite3_stmt* meta = db.prepare(
         "INSERT INTO meta (schema_version, seed, people, reference_date, name_key_fold, created_at) "

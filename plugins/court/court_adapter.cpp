@@ -1,9 +1,11 @@
 // Court adapter: checks the parties of a case filing (CaseFiling, urn:ecid:court:filing:1)
-// against the population register and finds each living party's address for service.
+// against the population register, finds each living party's address for service, and has the
+// host verify an online filer's electronic identity assertion.
 // The document format is described in plugins/court/README.md.
 //
 // Pure function of data: open() parses and validates, plan() asks one round of person
-// look-ups, assess() turns the answers into findings. No I/O, no logging of personal data.
+// look-ups (and the filer's assertion), assess() turns the answers into findings. No I/O, no
+// logging of personal data.
 #include <ecid/adapter.hpp>
 
 #include <pugixml.hpp>
@@ -32,6 +34,13 @@ constexpr std::string_view kDocumentSubject = "document";
 constexpr size_t kMaxDocumentBytes = 4u << 20;
 constexpr size_t kMaxFieldBytes = 1024;
 constexpr size_t kMaxParties = 200;
+// An identity token is longer than any other field; this is the verifier's own bound.
+constexpr size_t kMaxAssertionBytes = 16 * 1024;
+
+// Online filing must prove the filer at account level 2: the level the law treats as
+// presenting the ID card (Decree 69/2024).
+constexpr std::string_view kOnlineFilingLevel = "2";
+constexpr uint32_t kAssertionFields[] = {ECID_F_EID_LEVEL};
 
 constexpr uint32_t kByIdFields[] = {ECID_F_DEATH_DATE, ECID_F_CURRENT_RESIDENCE,
                                     ECID_F_TEMPORARY_RESIDENCE, ECID_F_PERMANENT_RESIDENCE};
@@ -292,7 +301,12 @@ void check_every_field(const pugi::xml_node& root) {
       }
     } else if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) {
       const std::string_view v = n.value();
-      if (v.size() > kMaxFieldBytes)
+      const bool assertion = is_ours(n.parent(), "Assertion") && is_ours(n.parent().parent(), "Filer") &&
+                             n.parent().parent().parent() == root;
+      if (assertion && v.size() > kMaxAssertionBytes)
+        throw InvalidDocument("text of " + path_of(n.parent()) + " is longer than 16 KiB (" +
+                              std::to_string(v.size()) + " bytes)");
+      if (!assertion && v.size() > kMaxFieldBytes)
         throw InvalidDocument("text of " + path_of(n.parent()) + " is longer than 1 KiB (" +
                               std::to_string(v.size()) + " bytes)");
       if (!is_valid_utf8(v)) throw InvalidDocument("invalid UTF-8 in the text of " + path_of(n.parent()));
@@ -370,6 +384,18 @@ struct Party {
   std::optional<uint32_t> query_id;
 };
 
+// How the filing reached the court. Only an online filing has no clerk who saw the filer's card.
+enum class Channel { Online, InPerson, Post };
+
+// Who filed, and the electronic identity assertion they signed in with (Filer element).
+struct Filer {
+  size_t party = 0;         // 0-based index into the parties
+  std::string subject_ref;  // "filer (party[N])"
+  Channel channel = Channel::InPerson;
+  std::string assertion;    // compact token, white space removed; empty when none was given
+  std::optional<uint32_t> query_id;
+};
+
 class CourtSession final : public ecid::sdk::Session {
  public:
   CourtSession(const ecid::sdk::Host& host, std::string_view document) { parse(host, document); }
@@ -389,6 +415,14 @@ class CourtSession final : public ecid::sdk::Session {
         p.query_id = planner.ask(ECID_Q_PERSON_BY_LEGACY_ID, p.subject_ref, p.legacy_id, kPurpose,
                                  claims, kByLegacyIdFields);
     }
+    // The assertion is bound to the filing party's personal ID; without one there is nothing
+    // to bind it to, and assess() says so.
+    if (filer_ && !filer_->assertion.empty() && parties_[filer_->party].lookup == Lookup::ById) {
+      const ecid::sdk::Claim claims[] = {{ECID_F_PERSONAL_ID, parties_[filer_->party].personal_id},
+                                         {ECID_F_EID_LEVEL, kOnlineFilingLevel}};
+      filer_->query_id = planner.ask(ECID_Q_EID_ASSERTION, filer_->subject_ref, filer_->assertion,
+                                     kPurpose, claims, kAssertionFields);
+    }
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& reporter) override {
@@ -396,6 +430,7 @@ class CourtSession final : public ecid::sdk::Session {
     for (const DocumentFinding& f : document_findings_)
       reporter.add(f.code, f.severity, kDocumentSubject, f.field, f.value, f.detail);
     for (const Party& p : parties_) assess_party(p, answers, reporter);
+    if (filer_) assess_filer(*filer_, parties_[filer_->party], answers, reporter);
   }
 
  private:
@@ -435,6 +470,7 @@ class CourtSession final : public ecid::sdk::Session {
     const int current_year = year_of(host.now());
     read_case(host, root, current_year);
     read_parties(host, root);
+    read_filer(root);
   }
 
   static int year_of(int64_t unix_seconds) {
@@ -460,8 +496,49 @@ class CourtSession final : public ecid::sdk::Session {
       document_findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0,
                                     utf8_prefix(*filed, 32), "FilingDate is not a date"});
     // Court (name, attribute code) is carried for the operator; nothing here depends on it.
-    // Filer/Assertion (an online filer's signed token) is reserved for a later version and
-    // is ignored, like any element this version does not know.
+  }
+
+  // <Filer party="N" channel="online|in_person|post"><Assertion>token</Assertion></Filer>
+  void read_filer(const pugi::xml_node& root) {
+    const auto nodes = children_named(root, "Filer");
+    if (nodes.empty()) return;  // a filing without a Filer is checked as before
+    if (nodes.size() > 1) throw InvalidDocument("CaseFiling has more than one Filer element");
+    const pugi::xml_node node = nodes[0];
+    Filer f;
+    const std::string_view party = trim(node.attribute("party").value());
+    const std::string range = "1 to " + std::to_string(parties_.size());
+    if (party.empty())
+      throw InvalidDocument("Filer: the party attribute is missing; it is the number of the filing Party (" +
+                            range + ")");
+    const size_t number = all_digits(party) && party.size() <= 3 ? std::stoul(std::string(party)) : 0;
+    if (number < 1 || number > parties_.size())
+      throw InvalidDocument("Filer: party must be the number of a Party (" + range + ")");
+    f.party = number - 1;
+    f.subject_ref = "filer (party[" + std::to_string(f.party + 1) + "])";
+
+    const std::string_view channel = trim(node.attribute("channel").value());
+    if (channel == "online") f.channel = Channel::Online;
+    else if (channel == "in_person") f.channel = Channel::InPerson;
+    else if (channel == "post") f.channel = Channel::Post;
+    else throw InvalidDocument("Filer: channel must be online, in_person or post");
+
+    const auto assertions = children_named(node, "Assertion");
+    if (assertions.size() > 1)
+      throw InvalidDocument("Filer has " + std::to_string(assertions.size()) +
+                            " Assertion elements; expected at most one");
+    if (!assertions.empty()) {
+      for (pugi::xml_node c = assertions[0].first_child(); c; c = c.next_sibling()) {
+        if (c.type() == pugi::node_element)
+          throw InvalidDocument("CaseFiling/Filer/Assertion must hold text, not elements");
+        if (c.type() != pugi::node_pcdata && c.type() != pugi::node_cdata) continue;
+        // A token has no white space; a pretty-printer may have wrapped it.
+        for (const char* t = c.value(); *t; ++t)
+          if (!is_space(*t)) f.assertion += *t;
+      }
+      if (f.assertion.size() > kMaxAssertionBytes)
+        throw InvalidDocument("text of CaseFiling/Filer/Assertion is longer than 16 KiB");
+    }
+    filer_ = std::move(f);
   }
 
   void read_parties(const ecid::sdk::Host& host, const pugi::xml_node& root) {
@@ -716,9 +793,128 @@ class CourtSession final : public ecid::sdk::Session {
     return s.empty() ? fallback : s;
   }
 
+  // The verdict code the host puts before ': ' in a rejection's detail ("expired: ..."), or
+  // "rejected" when the detail has none; codes are snake_case and never personal data.
+  static std::string verdict_code_of(std::string_view detail) {
+    const size_t colon = detail.find(": ");
+    const std::string_view code = colon == std::string_view::npos ? std::string_view() : detail.substr(0, colon);
+    const bool snake = !code.empty() && code.size() <= 32 &&
+        std::all_of(code.begin(), code.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+    return snake ? std::string(code) : std::string("rejected");
+  }
+
+  static void assess_filer(const Filer& f, const Party& party, const ecid::sdk::Answers& answers,
+                           ecid::sdk::Reporter& out) {
+    if (f.assertion.empty()) {
+      if (f.channel == Channel::Online)
+        out.add(ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, f.subject_ref, 0, "missing",
+                "online filing requires a level-2 electronic identity assertion");
+      return;  // at the counter or by post the filer's identity is checked on paper
+    }
+    if (!f.query_id) {
+      out.add(ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, f.subject_ref, ECID_F_PERSONAL_ID,
+              "no_personal_id",
+              party.lookup == Lookup::Unusable
+                  ? "the filing party's personal ID is not valid: the assertion cannot be bound to it"
+                  : "the filing party gives no PersonalId: the assertion cannot be bound to it");
+      return;
+    }
+    const auto answer = answers.find(*f.query_id);
+    if (!answer) {
+      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, f.subject_ref, 0, {},
+              "the host returned no answer for the filer's identity assertion");
+      return;
+    }
+    switch (answer->status()) {
+      case ECID_ANSWER_FOUND:
+        break;
+      case ECID_ANSWER_REJECTED:
+      case ECID_ANSWER_INVALID_KEY:  // a key that cannot be a token: rejected all the same
+        out.add(ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, f.subject_ref, 0,
+                verdict_code_of(answer->detail()),
+                with_default(answer->detail(), "the electronic identity assertion was rejected"));
+        return;
+      case ECID_ANSWER_REFUSED:
+        out.add(ECID_FINDING_REFUSED_BY_POLICY, ECID_SEVERITY_ERROR, f.subject_ref, 0, {},
+                with_default(answer->detail(), "refused by policy"));
+        return;
+      case ECID_ANSWER_UNAVAILABLE:
+      case ECID_ANSWER_BAD_ANSWER:
+        out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, f.subject_ref, 0, {},
+                with_default(answer->detail(), "the identity assertion could not be verified"));
+        return;
+      default:
+        // NOT_FOUND and anything undefined: the assertion was not judged.
+        out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, f.subject_ref, 0, {},
+                "unexpected answer status " + std::to_string(answer->status()) +
+                    " for an identity assertion");
+        return;
+    }
+    if (answer->record_count() != 1) {
+      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, f.subject_ref, 0, {},
+              "the identity assertion was answered with " + std::to_string(answer->record_count()) +
+                  " records instead of one: the register's cross-check is missing");
+      return;
+    }
+    const ecid::sdk::Record record = answer->record(0);
+
+    // The token is signed and bound to the party's ID; the register still has to agree with
+    // the name and birth date it carries, or an operator must look.
+    bool disagreement = false;
+    if (record.check(ECID_F_PERSONAL_ID) == ECID_CHECK_MISMATCH) {
+      disagreement = true;
+      out.add(ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, f.subject_ref, ECID_F_PERSONAL_ID, {},
+              with_default(record.check_reason(ECID_F_PERSONAL_ID),
+                           "the electronic identity's personal ID is not on the register"));
+    }
+    for (const ecid_field_check& c : record.checks()) {
+      if (c.field == ECID_F_PERSONAL_ID) continue;
+      const std::string_view label = c.field == ECID_F_FULL_NAME    ? "name"
+                                     : c.field == ECID_F_BIRTH_DATE ? "birth date"
+                                                                    : field_label(c.field);
+      const std::string_view reason = ecid::sdk::view(c.reason);
+      const std::string because = reason.empty() ? std::string() : " (" + quoted(reason, 200) + ")";
+      switch (c.outcome) {
+        case ECID_CHECK_MATCH:
+        case ECID_CHECK_MATCH_PARTIAL:  // e.g. a name sent without diacritics, a year-only date
+        case ECID_CHECK_NO_VALUE:       // the register holds nothing to contradict it
+          break;
+        case ECID_CHECK_MISMATCH:
+          disagreement = true;
+          out.add(ECID_FINDING_MISMATCH, ECID_SEVERITY_ATTENTION, f.subject_ref, c.field, {},
+                  "the electronic identity's " + std::string(label) + " disagrees with the register" + because);
+          break;
+        case ECID_CHECK_NEEDS_REVIEW:
+          disagreement = true;
+          out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, f.subject_ref, c.field, {},
+                  "the electronic identity's " + std::string(label) + " agrees with the register only loosely" +
+                      because);
+          break;
+        default:
+          disagreement = true;
+          out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, f.subject_ref, c.field, {},
+                  "unknown check outcome " + std::to_string(c.outcome));
+          break;
+      }
+    }
+    if (disagreement) return;
+    // The level the host established; the query required 2, and accounts have no higher level.
+    const std::string_view level = trim(record.value_or_empty(ECID_F_EID_LEVEL));
+    const bool level_known = level.size() == 1 && level[0] >= '1' && level[0] <= '9';
+    if (level_known && level < kOnlineFilingLevel) {  // a host that ignored the claim: still not enough
+      out.add(ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, f.subject_ref, ECID_F_EID_LEVEL,
+              "level_too_low", "account level " + std::string(level) + " is below the level 2 online filing requires");
+      return;
+    }
+    out.add(ECID_FINDING_IDENTITY_VERIFIED, ECID_SEVERITY_OK, f.subject_ref, ECID_F_EID_LEVEL,
+            "level " + std::string(level_known ? level : kOnlineFilingLevel),
+            with_default(answer->detail(), "verified"));
+  }
+
   std::string case_number_;  // normalised; empty when missing or invalid
   std::vector<DocumentFinding> document_findings_;
   std::vector<Party> parties_;
+  std::optional<Filer> filer_;
 };
 
 class CourtAdapter final : public ecid::sdk::Adapter {

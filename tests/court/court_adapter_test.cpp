@@ -933,8 +933,11 @@ TEST(CourtHostile, AcceptedVariantsOfTheFormat) {
     prefixed.insert(pos + (prefixed[pos + 1] == '/' ? 2 : 1), "cf:");
   }
   prefixed.replace(prefixed.find("xmlns="), 6, "xmlns:cf=");
+  // A Filer at the counter without an assertion asks nothing more; a Filer from another
+  // namespace is not ours and is ignored, whatever it holds.
   const std::string filer = filing({an()}, std::string("64/2024/TLST-DS"),
-                                   "<Filer><Assertion>eyJhbGciOi.x.y</Assertion></Filer>"
+                                   "<Filer party=\"1\" channel=\"in_person\"/>"
+                                   "<o:Filer xmlns:o=\"urn:other\"><o:Assertion>eyJhbGciOi.x.y</o:Assertion></o:Filer>"
                                    "<x:Note xmlns:x=\"urn:other\">hello</x:Note>");
   for (const std::string& doc : {bom, prefixed, filer}) {
     auto r = h.run(doc);
@@ -1044,4 +1047,456 @@ TEST(CourtConcurrency, OneInstanceServesManyThreads) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(differences.load(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The filer of an online filing and the electronic identity assertion (Filer element)
+
+namespace {
+
+// A token-shaped string: the adapter never reads it, the host verifies it.
+const std::string kToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+
+std::string filer_element(const std::string& party, const std::string& channel,
+                          const std::optional<std::string>& assertion) {
+  std::string x = "<Filer";
+  if (!party.empty()) x += " party=\"" + party + "\"";
+  if (!channel.empty()) x += " channel=\"" + channel + "\"";
+  if (!assertion) return x + "/>";
+  return x + "><Assertion>" + *assertion + "</Assertion></Filer>";
+}
+
+PartySpec ngoc() {
+  PartySpec p;
+  p.role = "defendant";
+  p.name = "Tr\xE1\xBA\xA7n Th\xE1\xBB\x8B B\xC3\xAD" "ch Ng\xE1\xBB\x8D" "c";
+  p.birth = "09/07/1990";
+  p.sex = "F";
+  p.id = "079 190 000 202";
+  return p;
+}
+
+std::string online_filing(const std::string& party = "1", const std::optional<std::string>& token = kToken,
+                          std::vector<PartySpec> parties = {an(), ngoc()}) {
+  return filing(parties, std::string("64/2024/TLST-DS"), filer_element(party, "online", token));
+}
+
+const PlannedQuery* assertion_query(const std::vector<PlannedQuery>& qs) {
+  for (const auto& q : qs)
+    if (q.kind == ECID_Q_EID_ASSERTION) return &q;
+  return nullptr;
+}
+
+// What the host answers for a verified token whose name and birth date the register confirms.
+FakeAnswer verified_assertion(uint32_t name_outcome = ECID_CHECK_MATCH, uint32_t birth_outcome = ECID_CHECK_MATCH,
+                              std::string level = "2") {
+  FakeRecord r;
+  if (!level.empty()) r.values.push_back({ECID_F_EID_LEVEL, level});
+  r.checks.push_back({ECID_F_FULL_NAME, name_outcome, "host reason for the name"});
+  r.checks.push_back({ECID_F_BIRTH_DATE, birth_outcome, "host reason for the birth date"});
+  return FakeAnswer{0, ECID_ANSWER_FOUND, "verified at account level " + (level.empty() ? "2" : level), {std::move(r)}};
+}
+
+// Runs a document, answering person look-ups as found and the assertion with `assertion`.
+CourtHarness::Run run_filer(CourtHarness& h, const std::string& doc, const FakeAnswer& assertion) {
+  return h.run(doc, [&](const PlannedQuery& q) { return q.kind == ECID_Q_EID_ASSERTION ? assertion : found(q); });
+}
+
+}  // namespace
+
+TEST(CourtFiler, OnlineFilerAssertionIsPlannedInRoundZero) {
+  CourtHarness h;
+  auto r = h.run(online_filing("1"));
+  ASSERT_EQ(r.open_rc, ECID_OK) << r.open_sinks.error;
+  ASSERT_EQ(r.plan_rc, ECID_OK) << r.plan_sinks.error;
+  ASSERT_EQ(r.queries().size(), 3u);  // two parties and the filer
+  const PlannedQuery* q = assertion_query(r.queries());
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->subject_ref, "filer (party[1])");
+  EXPECT_EQ(q->key, kToken);
+  EXPECT_EQ(q->purpose, "court.case_filing");
+  ASSERT_EQ(q->claims.size(), 2u);
+  EXPECT_EQ(*q->claim(ECID_F_PERSONAL_ID), "001085000101");
+  EXPECT_EQ(*q->claim(ECID_F_EID_LEVEL), "2");
+  EXPECT_EQ(q->fields, std::vector<uint32_t>{ECID_F_EID_LEVEL});
+}
+
+TEST(CourtFiler, AssertionIsBoundToTheFilingPartysCompactedId) {
+  CourtHarness h;
+  auto r = h.run(online_filing("2"));
+  ASSERT_EQ(r.open_rc, ECID_OK) << r.open_sinks.error;
+  const PlannedQuery* q = assertion_query(r.queries());
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->subject_ref, "filer (party[2])");
+  EXPECT_EQ(*q->claim(ECID_F_PERSONAL_ID), "079190000202");  // printed groups removed
+}
+
+TEST(CourtFiler, WrappedTokenIsJoinedAndCdataIsRead) {
+  CourtHarness h;
+  const std::string wrapped = "\n      " + kToken.substr(0, 20) + "\n      " + kToken.substr(20, 15) + "\t" +
+                              kToken.substr(35) + "\n    ";
+  const std::string cdata = "<![CDATA[" + kToken + "]]>";
+  for (const std::string& text : {wrapped, cdata}) {
+    auto r = h.run(online_filing("1", text));
+    ASSERT_EQ(r.open_rc, ECID_OK) << r.open_sinks.error;
+    const PlannedQuery* q = assertion_query(r.queries());
+    ASSERT_NE(q, nullptr);
+    EXPECT_EQ(q->key, kToken);
+  }
+}
+
+TEST(CourtFiler, WithoutFilerOrAssertionNothingIsAsked) {
+  CourtHarness h;
+  // No Filer: a paper filing, checked as before, no finding about a filer.
+  auto plain = h.run(filing({an(), ngoc()}), [](const PlannedQuery& q) { return found(q); });
+  EXPECT_EQ(assertion_query(plain.queries()), nullptr);
+  for (const auto& f : plain.findings()) EXPECT_EQ(f.subject_ref.rfind("filer", 0), std::string::npos);
+  // At the counter or by post the clerk sees the card: no assertion needed, no finding.
+  for (const char* channel : {"in_person", "post"}) {
+    auto r = h.run(filing({an()}, std::string("64/2024/TLST-DS"), filer_element("1", channel, std::nullopt)),
+                   [](const PlannedQuery& q) { return found(q); });
+    ASSERT_EQ(r.open_rc, ECID_OK) << r.open_sinks.error;
+    EXPECT_EQ(assertion_query(r.queries()), nullptr) << channel;
+    EXPECT_TRUE(r.findings_for("filer (party[1])").empty()) << channel;
+    EXPECT_EQ(codes(r.findings_for("party[1] (plaintiff)")),
+              (std::vector<uint32_t>{ECID_FINDING_VERIFIED, ECID_FINDING_ADDRESS_FOR_SERVICE}));
+  }
+  // An assertion offered at the counter is verified all the same.
+  auto offered = h.run(filing({an()}, std::string("64/2024/TLST-DS"), filer_element("1", "in_person", kToken)));
+  EXPECT_NE(assertion_query(offered.queries()), nullptr);
+}
+
+TEST(CourtFiler, OnlineFilingWithoutAssertionIsRejected) {
+  for (const std::optional<std::string>& token : {std::optional<std::string>(), std::optional<std::string>(""),
+                                                  std::optional<std::string>(" \n\t ")}) {
+    CourtHarness h;
+    auto r = h.run(online_filing("1", token), [](const PlannedQuery& q) { return found(q); });
+    ASSERT_EQ(r.open_rc, ECID_OK) << r.open_sinks.error;
+    EXPECT_EQ(assertion_query(r.queries()), nullptr);
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_REJECTED));
+    EXPECT_EQ(fs[0].severity, static_cast<uint32_t>(ECID_SEVERITY_ATTENTION));
+    EXPECT_EQ(fs[0].detail, "online filing requires a level-2 electronic identity assertion");
+    // The parties are still checked.
+    EXPECT_EQ(count_code(r.findings(), ECID_FINDING_VERIFIED), 2u);
+  }
+}
+
+TEST(CourtFiler, FilerWithoutUsablePersonalIdCannotBeBound) {
+  PartySpec legacy_only = an();
+  legacy_only.id.reset();
+  legacy_only.legacy = "172345678";
+  PartySpec no_id = an();
+  no_id.id.reset();
+  PartySpec bad_id = an();
+  bad_id.id = "003085000111";  // unused province code
+  for (const PartySpec& p : {legacy_only, no_id, bad_id}) {
+    CourtHarness h;
+    auto r = h.run(online_filing("1", kToken, {p}), [](const PlannedQuery& q) { return found(q); });
+    ASSERT_EQ(r.open_rc, ECID_OK) << r.open_sinks.error;
+    EXPECT_EQ(assertion_query(r.queries()), nullptr);
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_REJECTED));
+    EXPECT_NE(fs[0].detail.find("cannot be bound"), std::string::npos) << fs[0].detail;
+  }
+}
+
+TEST(CourtFiler, VerifiedAssertionIsIdentityVerifiedAtLevelTwo) {
+  CourtHarness h;
+  auto r = run_filer(h, online_filing("1"), verified_assertion());
+  ASSERT_EQ(r.assess_rc, ECID_OK) << r.assess_sinks.error;
+  const auto fs = r.findings_for("filer (party[1])");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_VERIFIED));
+  EXPECT_EQ(fs[0].severity, static_cast<uint32_t>(ECID_SEVERITY_OK));
+  EXPECT_EQ(fs[0].field, static_cast<uint32_t>(ECID_F_EID_LEVEL));
+  EXPECT_EQ(fs[0].value, "level 2");
+  EXPECT_EQ(fs[0].detail, "verified at account level 2");
+  // The parties' own findings are those of a filing without a filer.
+  EXPECT_EQ(codes(r.findings_for("party[1] (plaintiff)")),
+            (std::vector<uint32_t>{ECID_FINDING_VERIFIED, ECID_FINDING_ADDRESS_FOR_SERVICE}));
+}
+
+TEST(CourtFiler, LooseButAcceptableAgreementStillVerifies) {
+  // A name without diacritics (the host says MATCH_PARTIAL), a year-only date, a register
+  // without a value: none contradicts the token.
+  for (const auto& [name, birth] : std::vector<std::pair<uint32_t, uint32_t>>{
+           {ECID_CHECK_MATCH_PARTIAL, ECID_CHECK_MATCH},
+           {ECID_CHECK_MATCH, ECID_CHECK_MATCH_PARTIAL},
+           {ECID_CHECK_MATCH, ECID_CHECK_NO_VALUE}}) {
+    CourtHarness h;
+    auto r = run_filer(h, online_filing("1"), verified_assertion(name, birth));
+    EXPECT_EQ(codes(r.findings_for("filer (party[1])")), std::vector<uint32_t>{ECID_FINDING_IDENTITY_VERIFIED})
+        << name << "/" << birth;
+  }
+}
+
+TEST(CourtFiler, RegisterDisagreeingWithTheTokenIsMismatchNotVerified) {
+  struct Case {
+    uint32_t name, birth;
+    std::vector<std::pair<uint32_t, uint32_t>> expected;  // (code, field)
+  };
+  const std::vector<Case> cases = {
+      {ECID_CHECK_MISMATCH, ECID_CHECK_MATCH, {{ECID_FINDING_MISMATCH, ECID_F_FULL_NAME}}},
+      {ECID_CHECK_MATCH, ECID_CHECK_MISMATCH, {{ECID_FINDING_MISMATCH, ECID_F_BIRTH_DATE}}},
+      {ECID_CHECK_MISMATCH, ECID_CHECK_MISMATCH,
+       {{ECID_FINDING_MISMATCH, ECID_F_FULL_NAME}, {ECID_FINDING_MISMATCH, ECID_F_BIRTH_DATE}}},
+      {ECID_CHECK_NEEDS_REVIEW, ECID_CHECK_MATCH, {{ECID_FINDING_NEEDS_REVIEW, ECID_F_FULL_NAME}}},
+      {77, ECID_CHECK_MATCH, {{ECID_FINDING_NEEDS_REVIEW, ECID_F_FULL_NAME}}},
+  };
+  for (const Case& c : cases) {
+    CourtHarness h;
+    auto r = run_filer(h, online_filing("1"), verified_assertion(c.name, c.birth));
+    ASSERT_EQ(r.assess_rc, ECID_OK) << r.assess_sinks.error;
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_EQ(fs.size(), c.expected.size()) << c.name << "/" << c.birth;
+    for (size_t i = 0; i < fs.size(); ++i) {
+      EXPECT_EQ(fs[i].code, c.expected[i].first);
+      EXPECT_EQ(fs[i].field, c.expected[i].second);
+      EXPECT_EQ(fs[i].severity, static_cast<uint32_t>(ECID_SEVERITY_ATTENTION));
+      EXPECT_TRUE(one_line(fs[i].detail));
+    }
+    if (c.name == ECID_CHECK_MISMATCH) {
+      EXPECT_EQ(fs[0].detail, "the electronic identity's name disagrees with the register (host reason for the name)");
+    }
+    if (c.birth == ECID_CHECK_MISMATCH) {
+      EXPECT_NE(fs.back().detail.find("the electronic identity's birth date disagrees with the register"),
+                std::string::npos);
+    }
+  }
+}
+
+TEST(CourtFiler, TokenIdNotOnTheRegisterIsIdNotFound) {
+  CourtHarness h;
+  FakeAnswer a{0, ECID_ANSWER_FOUND, "verified at account level 2", {}};
+  FakeRecord rec;
+  rec.values.push_back({ECID_F_EID_LEVEL, "2"});
+  rec.checks.push_back({ECID_F_PERSONAL_ID, ECID_CHECK_MISMATCH, "the token's personal ID is not on the register"});
+  a.records.push_back(rec);
+  auto r = run_filer(h, online_filing("1"), a);
+  const auto fs = r.findings_for("filer (party[1])");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_ID_NOT_FOUND));
+  EXPECT_EQ(fs[0].field, static_cast<uint32_t>(ECID_F_PERSONAL_ID));
+  EXPECT_EQ(fs[0].detail, "the token's personal ID is not on the register");
+}
+
+TEST(CourtFiler, EveryRejectionIsIdentityRejectedWithItsReason) {
+  const std::vector<std::string> verdicts = {
+      "level_too_low", "expired", "not_yet_valid", "too_old", "wrong_issuer", "wrong_audience",
+      "missing_azp", "wrong_azp", "bad_nonce", "signature_invalid", "algorithm_not_allowed",
+      "unknown_key", "malformed", "oversized", "different_person"};
+  for (const std::string& code : verdicts) {
+    CourtHarness h;
+    const std::string detail = code + ": the one reason the verifier gave";
+    auto r = run_filer(h, online_filing("1"), FakeAnswer{0, ECID_ANSWER_REJECTED, detail, {}});
+    ASSERT_EQ(r.assess_rc, ECID_OK) << r.assess_sinks.error;
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_EQ(fs.size(), 1u) << code;
+    EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_REJECTED)) << code;
+    EXPECT_EQ(fs[0].severity, static_cast<uint32_t>(ECID_SEVERITY_ATTENTION)) << code;
+    EXPECT_EQ(fs[0].value, code);
+    EXPECT_EQ(fs[0].detail, detail);
+    // A rejected filer does not change what is found about the parties.
+    EXPECT_EQ(count_code(r.findings(), ECID_FINDING_VERIFIED), 2u) << code;
+  }
+  // A detail without a code, or none at all, still gives a rejection with something to read.
+  for (const std::string& detail : {std::string("Something: odd"), std::string(), std::string("no colon")}) {
+    CourtHarness h;
+    auto r = run_filer(h, online_filing("1"), FakeAnswer{0, ECID_ANSWER_REJECTED, detail, {}});
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_REJECTED));
+    EXPECT_EQ(fs[0].value, "rejected");
+    EXPECT_FALSE(fs[0].detail.empty());
+  }
+}
+
+TEST(CourtFiler, OtherStatusesMapToErrorsOrRejections) {
+  const std::vector<StatusCase> cases = {
+      {ECID_ANSWER_UNAVAILABLE, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR,
+       "keys_unavailable: JWKS could not be read"},
+      {ECID_ANSWER_UNAVAILABLE, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR,
+       "no electronic-identity issuer is configured (eid: in the configuration)"},
+      {ECID_ANSWER_BAD_ANSWER, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "garbled"},
+      {ECID_ANSWER_REFUSED, ECID_FINDING_REFUSED_BY_POLICY, ECID_SEVERITY_ERROR,
+       "refused by policy: field 'eid_level' is not permitted"},
+      {ECID_ANSWER_INVALID_KEY, ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, "malformed: not a token"},
+      {ECID_ANSWER_NOT_FOUND, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, ""},
+      {0, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, ""},
+      {99, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, ""},
+  };
+  for (const auto& c : cases) {
+    CourtHarness h;
+    auto r = run_filer(h, online_filing("1"), FakeAnswer{0, c.status, c.detail, {}});
+    ASSERT_EQ(r.assess_rc, ECID_OK) << r.assess_sinks.error;
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_EQ(fs.size(), 1u) << c.status;
+    EXPECT_EQ(fs[0].code, c.code) << c.status;
+    EXPECT_EQ(fs[0].severity, c.severity) << c.status;
+    if (!c.detail.empty()) EXPECT_EQ(fs[0].detail, c.detail);
+    else EXPECT_NE(fs[0].detail.find(std::to_string(c.status)), std::string::npos) << fs[0].detail;
+  }
+}
+
+TEST(CourtFiler, MalformedFoundAnswersAreNeverVerified) {
+  FakeAnswer no_record{0, ECID_ANSWER_FOUND, "verified at account level 2", {}};
+  FakeAnswer two_records = verified_assertion();
+  two_records.records.push_back(two_records.records[0]);
+  for (const FakeAnswer& a : {no_record, two_records}) {
+    CourtHarness h;
+    auto r = run_filer(h, online_filing("1"), a);
+    EXPECT_EQ(codes(r.findings_for("filer (party[1])")), std::vector<uint32_t>{ECID_FINDING_REGISTER_UNAVAILABLE});
+  }
+  {
+    // A host that verified below the level asked for: still not enough for an online filing.
+    CourtHarness h;
+    auto r = run_filer(h, online_filing("1"), verified_assertion(ECID_CHECK_MATCH, ECID_CHECK_MATCH, "1"));
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_REJECTED));
+    EXPECT_EQ(fs[0].value, "level_too_low");
+  }
+  {
+    // A policy that did not disclose the level: the query required 2, so level 2 it is.
+    CourtHarness h;
+    auto r = run_filer(h, online_filing("1"), verified_assertion(ECID_CHECK_MATCH, ECID_CHECK_MATCH, ""));
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_VERIFIED));
+    EXPECT_EQ(fs[0].value, "level 2");
+  }
+}
+
+TEST(CourtFiler, UnansweredAssertionIsAnError) {
+  CourtHarness h;
+  const ecid_adapter_v1& a = h.adapter();
+  FakeHost host;
+  ecid_host_services services = host.services();
+  void* instance = nullptr;
+  ASSERT_EQ(a.create(&services, &instance), ECID_OK);
+  const std::string doc = online_filing("1");
+  Sinks sinks;
+  const ecid_report_sink diag = sinks.report_sink();
+  const ecid_plan_sink plan = sinks.plan_sink();
+  void* session = nullptr;
+  ASSERT_EQ(a.open_document(instance, es(doc), &diag, &session), ECID_OK);
+  ASSERT_EQ(a.plan(session, 0, nullptr, 0, &plan, &diag), ECID_OK);
+  std::vector<FakeAnswer> only_parties;
+  for (const auto& q : sinks.queries)
+    if (q.kind != ECID_Q_EID_ASSERTION) {
+      FakeAnswer f = found(q);
+      f.query_id = q.id;
+      only_parties.push_back(f);
+    }
+  AnswerSet answers(std::move(only_parties));
+  Sinks report;
+  const ecid_report_sink rs = report.report_sink();
+  ASSERT_EQ(a.assess(session, answers.data(), answers.size(), &rs), ECID_OK);
+  a.close_document(session);
+  a.destroy(instance);
+  std::vector<uint32_t> filer_codes;
+  for (const auto& f : report.findings)
+    if (f.subject_ref == "filer (party[1])") filer_codes.push_back(f.code);
+  EXPECT_EQ(filer_codes, std::vector<uint32_t>{ECID_FINDING_REGISTER_UNAVAILABLE});
+}
+
+TEST(CourtFiler, MalformedFilerElementsRefuseTheDocument) {
+  const std::vector<PartySpec> two = {an(), ngoc()};
+  auto doc = [&](const std::string& filer) { return filing(two, std::string("64/2024/TLST-DS"), filer); };
+  const std::string long_token(16 * 1024 + 1, 'A');
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {doc(filer_element("1", "online", kToken) + filer_element("2", "online", kToken)), "more than one Filer"},
+      {doc(filer_element("", "online", kToken)), "party attribute is missing"},
+      {doc(filer_element("0", "online", kToken)), "party must be the number of a Party (1 to 2)"},
+      {doc(filer_element("3", "online", kToken)), "party must be the number of a Party (1 to 2)"},
+      {doc(filer_element("-1", "online", kToken)), "party must be the number of a Party"},
+      {doc(filer_element("1.5", "online", kToken)), "party must be the number of a Party"},
+      {doc(filer_element("99999999999999999999", "online", kToken)), "party must be the number of a Party"},
+      {doc(filer_element("plaintiff", "online", kToken)), "party must be the number of a Party"},
+      {doc(filer_element("1", "", kToken)), "channel must be online, in_person or post"},
+      {doc(filer_element("1", "email", kToken)), "channel must be online, in_person or post"},
+      {doc("<Filer party=\"1\" channel=\"online\"><Assertion>a</Assertion><Assertion>b</Assertion></Filer>"),
+       "2 Assertion elements"},
+      {doc("<Filer party=\"1\" channel=\"online\"><Assertion><b>" + kToken + "</b></Assertion></Filer>"),
+       "must hold text, not elements"},
+      {doc(filer_element("1", "online", long_token)), "longer than 16 KiB"},
+  };
+  for (const auto& [document, needle] : cases) {
+    CourtHarness h;
+    const auto [rc, message] = h.open_only(document);
+    EXPECT_EQ(rc, ECID_E_INVALID_DOCUMENT) << needle;
+    EXPECT_TRUE(one_line(message)) << message;
+    EXPECT_NE(message.find(needle), std::string::npos) << message;
+    EXPECT_EQ(message.find(kToken), std::string::npos) << "the token is never quoted: " << message;
+  }
+}
+
+TEST(CourtFiler, AssertionsUpTo16KiBAreAccepted) {
+  // Real tokens exceed the 1 KiB bound of every other field; the verifier's bound applies.
+  for (size_t size : {size_t{1025}, size_t{4096}, size_t{16 * 1024}}) {
+    CourtHarness h;
+    const std::string token(size, 'A');
+    auto r = h.run(online_filing("1", token));
+    ASSERT_EQ(r.open_rc, ECID_OK) << size << ": " << r.open_sinks.error;
+    const PlannedQuery* q = assertion_query(r.queries());
+    ASSERT_NE(q, nullptr);
+    EXPECT_EQ(q->key.size(), size);
+  }
+  // The 1 KiB bound still holds for an attribute of the Filer.
+  CourtHarness h;
+  const auto [rc, message] = h.open_only(filing({an()}, std::string("64/2024/TLST-DS"),
+                                                filer_element("1", std::string(1025, 'o'), kToken)));
+  EXPECT_EQ(rc, ECID_E_INVALID_DOCUMENT);
+  EXPECT_NE(message.find("longer than 1 KiB"), std::string::npos) << message;
+}
+
+TEST(CourtFiler, PrefixedFilerIsRead) {
+  CourtHarness h;
+  const std::string doc =
+      "<cf:CaseFiling xmlns:cf=\"urn:ecid:court:filing:1\"><cf:CaseNumber>64/2024/TLST-DS</cf:CaseNumber>"
+      "<cf:Filer party=\"1\" channel=\"online\"><cf:Assertion>" + kToken + "</cf:Assertion></cf:Filer>"
+      "<cf:Parties><cf:Party role=\"plaintiff\"><cf:PersonalId>001085000101</cf:PersonalId></cf:Party></cf:Parties>"
+      "</cf:CaseFiling>";
+  auto r = h.run(doc);
+  ASSERT_EQ(r.open_rc, ECID_OK) << r.open_sinks.error;
+  const PlannedQuery* q = assertion_query(r.queries());
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->key, kToken);
+}
+
+TEST(CourtFiler, FuzzedAssertionAnswersGiveTheFilerOneVerdict) {
+  std::mt19937 rng(11);
+  const uint32_t fields[] = {ECID_F_FULL_NAME, ECID_F_BIRTH_DATE, ECID_F_PERSONAL_ID, ECID_F_EID_LEVEL, 0, 999};
+  for (int i = 0; i < 400; ++i) {
+    CourtHarness h;
+    FakeAnswer a{0, rng() % 3 ? static_cast<uint32_t>(ECID_ANSWER_FOUND) : static_cast<uint32_t>(rng() % 10),
+                 rng() % 2 ? "x: y" : "", {}};
+    const size_t records = rng() % 4 ? 1 : rng() % 3;
+    for (size_t k = 0; k < records; ++k) {
+      FakeRecord rec;
+      for (int c = 0; c < static_cast<int>(rng() % 5); ++c)
+        rec.checks.push_back({fields[rng() % 6], static_cast<uint32_t>(rng() % 7), rng() % 2 ? "" : "r"});
+      for (int v = 0; v < static_cast<int>(rng() % 3); ++v)
+        rec.values.push_back({ECID_F_EID_LEVEL, std::vector<std::string>{"", "1", "2", "22", "x"}[rng() % 5]});
+      a.records.push_back(rec);
+    }
+    auto r = run_filer(h, online_filing("1"), a);
+    ASSERT_EQ(r.assess_rc, ECID_OK) << r.assess_sinks.error;
+    const auto fs = r.findings_for("filer (party[1])");
+    ASSERT_FALSE(fs.empty());
+    const size_t verified = count_code(fs, ECID_FINDING_IDENTITY_VERIFIED);
+    // Verified only alone, only on a FOUND answer with one record.
+    if (verified) {
+      EXPECT_EQ(fs.size(), 1u);
+      EXPECT_EQ(a.status, static_cast<uint32_t>(ECID_ANSWER_FOUND));
+      EXPECT_EQ(a.records.size(), 1u);
+    }
+    for (const auto& f : fs) {
+      EXPECT_TRUE(ecid::text::is_valid_utf8(f.detail));
+      EXPECT_FALSE(f.detail.empty());
+    }
+  }
 }

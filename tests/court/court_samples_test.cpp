@@ -4,6 +4,7 @@
 #include "court_test_support.hpp"
 
 #include <ecid/config.hpp>
+#include <ecid/eid.hpp>
 #include <ecid/engine.hpp>
 #include <ecid/fields.hpp>
 #include <ecid/findings.hpp>
@@ -14,10 +15,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -168,7 +172,10 @@ ecid::Config court_config(const fs::path& register_path, const fs::path& dir) {
   c.adapter_dirs = {fs::path(ECID_ADAPTER_DIR)};
   c.population.backend = "embedded";
   c.population.path = register_path;
+  // The whole audit trail in the test's folder: never the working tree's var/.
   c.audit_path = dir / "audit.db";
+  c.audit_key_file = dir / "audit.key";
+  c.audit_anchor_file = dir / "audit.anchors";
   return c;
 }
 
@@ -211,6 +218,54 @@ class SeededRegisters : public ::testing::Test {
   }
 };
 
+// One sample's report against its rows of the README.
+void expect_readme_findings(ecid::Engine& engine, const Readme& readme, const std::string& file,
+                            const std::string& bytes) {
+  SCOPED_TRACE(file);
+  const ecid::DocumentReport report = engine.check(file, bytes);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(report.adapter, "court");
+  EXPECT_EQ(report.rounds, 1u);
+  ASSERT_TRUE(readme.document_refs.count(file)) << file << " is not in the samples table";
+  EXPECT_EQ(report.document_ref, readme.document_refs.at(file));
+  const auto& expected = readme.expected.at(file);
+  std::map<std::string, std::vector<ecid::Finding>> by_subject;
+  for (const auto& f : report.findings) by_subject[f.subject_ref].push_back(f);
+  for (const auto& [subject, list] : expected) EXPECT_TRUE(findings_match(by_subject[subject], list)) << subject;
+  for (const auto& [subject, list] : by_subject)
+    EXPECT_TRUE(expected.count(subject)) << "findings for " << subject << " not in the README:" << describe(list);
+  // Each look-up went to the register (or the eID verifier, for the filer) under the court's
+  // purpose, and nothing else.
+  for (const auto& q : report.queries) {
+    EXPECT_EQ(q.purpose, "court.case_filing");
+    if (q.kind == ECID_Q_EID_ASSERTION) {
+      EXPECT_EQ(q.subject_ref.rfind("filer (party[", 0), 0u) << q.subject_ref;
+    } else {
+      EXPECT_TRUE(q.kind == ECID_Q_PERSON_BY_ID || q.kind == ECID_Q_PERSON_BY_LEGACY_ID) << q.kind;
+    }
+    EXPECT_EQ(q.subject_ref.find("Nguy"), std::string::npos);
+  }
+}
+
+// The `exp` of a compact token's payload, read without verifying anything.
+std::optional<int64_t> token_expiry(const std::string& token) {
+  const size_t first = token.find('.');
+  const size_t second = token.find('.', first + 1);
+  if (first == std::string::npos || second == std::string::npos) return std::nullopt;
+  const auto payload = ecid::eid::base64url_decode(std::string_view(token).substr(first + 1, second - first - 1));
+  if (!payload) return std::nullopt;
+  const size_t at = payload->find("\"exp\":");
+  if (at == std::string::npos) return std::nullopt;
+  return std::strtoll(payload->c_str() + at + 6, nullptr, 10);
+}
+
+std::string assertion_of(const std::string& xml) {
+  const size_t open = xml.find("<Assertion>");
+  const size_t close = xml.find("</Assertion>");
+  if (open == std::string::npos || close == std::string::npos) return {};
+  return xml.substr(open + 11, close - open - 11);
+}
+
 class CourtSamples : public SeededRegisters,
                      public ::testing::WithParamInterface<std::pair<uint64_t, uint64_t>> {};
 class CourtEnvironment : public SeededRegisters {};
@@ -239,7 +294,8 @@ TEST(CourtSamplesReadme, ListsEverySampleAndCoversEveryDocumentFinding) {
     for (const auto& [s, list] : subjects)
       for (const auto& e : list) covered.insert(e.code);
   for (const char* code : {"VERIFIED", "MISMATCH", "ID_NOT_FOUND", "ID_STRUCTURE_INCONSISTENT", "DECEASED",
-                           "LEGACY_ID_RESOLVED", "ADDRESS_FOR_SERVICE", "NEEDS_REVIEW", "INVALID_INPUT", "NO_ID_GIVEN"})
+                           "LEGACY_ID_RESOLVED", "ADDRESS_FOR_SERVICE", "NEEDS_REVIEW", "INVALID_INPUT", "NO_ID_GIVEN",
+                           "IDENTITY_VERIFIED", "IDENTITY_REJECTED"})
     EXPECT_TRUE(covered.count(code)) << code << " is shown by no sample";
 }
 
@@ -252,27 +308,8 @@ TEST_P(CourtSamples, FindingsAreThoseTheReadmeLists) {
     return why;
   }();
   const Readme readme = read_readme();
-  for (const auto& file : sample_files()) {
-    SCOPED_TRACE(file);
-    const std::string bytes = court_test::read_file((kSamples / file).string());
-    const ecid::DocumentReport report = engine.check(file, bytes);
-    ASSERT_TRUE(report.ok) << report.error;
-    EXPECT_EQ(report.adapter, "court");
-    EXPECT_EQ(report.rounds, 1u);
-    EXPECT_EQ(report.document_ref, readme.document_refs.at(file));
-    const auto& expected = readme.expected.at(file);
-    std::map<std::string, std::vector<ecid::Finding>> by_subject;
-    for (const auto& f : report.findings) by_subject[f.subject_ref].push_back(f);
-    for (const auto& [subject, list] : expected) EXPECT_TRUE(findings_match(by_subject[subject], list)) << subject;
-    for (const auto& [subject, list] : by_subject)
-      EXPECT_TRUE(expected.count(subject)) << "findings for " << subject << " not in the README:" << describe(list);
-    // Each look-up went to the register under the court's purpose, and nothing else.
-    for (const auto& q : report.queries) {
-      EXPECT_EQ(q.purpose, "court.case_filing");
-      EXPECT_TRUE(q.kind == ECID_Q_PERSON_BY_ID || q.kind == ECID_Q_PERSON_BY_LEGACY_ID);
-      EXPECT_EQ(q.subject_ref.find("Nguy"), std::string::npos);
-    }
-  }
+  for (const auto& file : sample_files())
+    expect_readme_findings(engine, readme, file, court_test::read_file((kSamples / file).string()));
 }
 
 // The fixtures are in every register, whatever its size and seed.
@@ -385,4 +422,59 @@ TEST_F(CourtEnvironment, HostileDocumentsAreRefusedWithAReason) {
     EXPECT_EQ(report.exit_class(), 2);
   }
   EXPECT_GE(seen, 8);
+}
+
+// The online samples carry tokens of the committed mock issuer; when they near their expiry
+// (or the keys change) scripts/make-eid-samples.sh mints them again.
+TEST(CourtOnlineSamples, TokensAreFarFromExpiry) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  int online = 0;
+  for (const auto& file : sample_files()) {
+    if (file.rfind("online_", 0) != 0) continue;
+    ++online;
+    const std::string xml = court_test::read_file((kSamples / file).string());
+    EXPECT_NE(xml.find("Generated by scripts/make-eid-samples.sh"), std::string::npos) << file;
+    const std::string token = assertion_of(xml);
+    if (token.empty() || file == "online_expired.xml") continue;
+    const auto exp = token_expiry(token);
+    ASSERT_TRUE(exp.has_value()) << file;
+    EXPECT_GT(*exp - now, 30LL * 86400) << file << ": the sample tokens expire within 30 days; run "
+                                        << "scripts/make-eid-samples.sh to mint them again";
+  }
+  EXPECT_GE(online, 9);
+}
+
+// The script makes samples that give exactly what the README says, with fresh tokens: the
+// committed files can always be re-minted.
+TEST_F(CourtEnvironment, MakeEidSamplesScriptReproducesTheOnlineSamples) {
+  const fs::path ecid_cli = fs::path(ECID_BINARY_DIR) / "bin/ecid";
+  if (!fs::exists(ecid_cli)) GTEST_SKIP() << "no CLI at " << ecid_cli;
+  const fs::path out = folder() / "remint";
+  fs::create_directories(out);
+  const std::string command = "ECID='" + ecid_cli.string() + "' ECID_SAMPLES_OUT='" + out.string() + "' '" +
+                              (fs::path(ECID_SOURCE_DIR) / "scripts/make-eid-samples.sh").string() + "' >'" +
+                              (out / "log.txt").string() + "' 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << court_test::read_file((out / "log.txt").string());
+  ecid::Engine engine(court_config(seeded(200, 1), folder()));
+  const Readme readme = read_readme();
+  int reminted = 0;
+  for (const auto& e : fs::directory_iterator(out)) {
+    if (e.path().extension() != ".xml") continue;
+    const std::string file = e.path().filename().string();
+    ++reminted;
+    EXPECT_TRUE(fs::exists(kSamples / file)) << file << " is made by the script but not committed";
+    const std::string fresh = court_test::read_file(e.path().string());
+    const std::string committed = court_test::read_file((kSamples / file).string());
+    // Same document around a different token (new iat, exp, sub and signature).
+    const std::string fresh_token = assertion_of(fresh), committed_token = assertion_of(committed);
+    std::string a = fresh, b = committed;
+    if (!fresh_token.empty()) a.replace(a.find(fresh_token), fresh_token.size(), "TOKEN");
+    if (!committed_token.empty()) b.replace(b.find(committed_token), committed_token.size(), "TOKEN");
+    EXPECT_EQ(a, b) << file;
+    expect_readme_findings(engine, readme, file, fresh);
+  }
+  int committed_online = 0;
+  for (const auto& file : sample_files()) committed_online += file.rfind("online_", 0) == 0;
+  EXPECT_EQ(reminted, committed_online);
 }

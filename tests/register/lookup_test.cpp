@@ -245,7 +245,7 @@ TEST(CandidateCap, AtMostTwentyByAscendingId) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   std::string sql = std::string(ecid::register_schema::kCreateSql) + std::string(ecid::register_schema::kIndexSql) +
-                    "INSERT INTO meta VALUES (1, '0', 28, '2025-06-30', 'ascii-upper-v1', 'now');";
+                    "INSERT INTO meta VALUES (" + std::to_string(ecid::register_schema::kSchemaVersion) + ", '0', 28, '2025-06-30', 'ascii-upper-v1', 'now');";
   for (int i = 0; i < 28; ++i) {
     std::string year = i < 25 ? "1980" : "1981";
     // Inserted in descending ID order: the answer must still come sorted.
@@ -290,13 +290,16 @@ TEST_F(Lookup, CandidateSearchNeedsNameAndDate) {
   EXPECT_EQ(one(candidates("Nguyễn Văn An", "1985", "Hà Nội")).status, ECID_ANSWER_INVALID_KEY);
 }
 
-TEST_F(Lookup, OtherQueryKindsAreNotAnsweredHere) {
-  LookupRequest r;
-  r.kind = ECID_Q_VEHICLE_BY_PLATE;
-  r.key = "30A12345";
-  LookupResult x = one(r);
-  EXPECT_EQ(x.status, ECID_ANSWER_UNAVAILABLE);
-  EXPECT_FALSE(x.detail.empty());
+TEST_F(Lookup, QueriesThatNoRegisterAnswersAreUnavailableHere) {
+  // Identity assertions and batch duplicates are answered by the host, never by a register.
+  for (ecid_query_kind kind : {ECID_Q_EID_ASSERTION, ECID_Q_BATCH_DUPLICATES}) {
+    LookupRequest r;
+    r.kind = kind;
+    r.key = "001085000123";
+    LookupResult x = one(r);
+    EXPECT_EQ(x.status, ECID_ANSWER_UNAVAILABLE) << kind;
+    EXPECT_FALSE(x.detail.empty()) << kind;
+  }
 }
 
 // A mixed batch: answers land at their request's index whatever order the backend used.

@@ -130,7 +130,7 @@ TEST(Seed, IsDeterministicForPeopleAndSeed) {
   Sql sa((dir / "a.db").string()), sc((dir / "c.db").string());
   auto meta_a = sa.rows("SELECT schema_version, seed, people, reference_date, name_key_fold FROM meta");
   ASSERT_EQ(meta_a.size(), 1u);
-  EXPECT_EQ(meta_a[0], (std::vector<std::string>{"1", "7", "3000", "2025-06-30", "ascii-upper-v1"}));
+  EXPECT_EQ(meta_a[0], (std::vector<std::string>{std::to_string(ecid::register_schema::kSchemaVersion), "7", "3000", "2025-06-30", "ascii-upper-v1"}));
   EXPECT_EQ(sc.rows("SELECT seed FROM meta")[0][0], "8");
 }
 

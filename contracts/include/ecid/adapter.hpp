@@ -9,8 +9,18 @@
 
 #include <ecid/contract.h>
 
+// The ABI minor this adapter relies on, written into its descriptor: it must equal the minor of
+// the manifest's `abi`. An adapter that uses something added after 1.0 (e.g. the 1.1 batch
+// query kind) defines it before including this header; the others stay 1.0 and so keep
+// loading on every 1.x host.
+#ifndef ECID_ADAPTER_ABI_MINOR
+#define ECID_ADAPTER_ABI_MINOR 0
+#endif
+static_assert(ECID_ADAPTER_ABI_MINOR <= ECID_ABI_MINOR, "adapter needs a newer contract.h");
+
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <optional>
@@ -115,17 +125,23 @@ class Planner {
   uint32_t ask(uint32_t kind, std::string_view subject_ref, std::string_view key,
                std::string_view purpose, std::span<const Claim> claims,
                std::span<const uint32_t> fields) {
-    std::vector<ecid_claim> c;
-    c.reserve(claims.size());
-    for (const Claim& cl : claims) c.push_back(ecid_claim{sizeof(ecid_claim), cl.field, str(cl.value)});
+    // Batches ask one query per record: no allocation for the usual handful of claims.
+    ecid_claim small[8];
+    std::vector<ecid_claim> large;
+    ecid_claim* c = small;
+    if (claims.size() > std::size(small)) {
+      large.resize(claims.size());
+      c = large.data();
+    }
+    for (size_t i = 0; i < claims.size(); ++i) c[i] = ecid_claim{sizeof(ecid_claim), claims[i].field, str(claims[i].value)};
     ecid_query q{};
     q.struct_size = sizeof(ecid_query);
     q.kind = kind;
     q.subject_ref = str(subject_ref);
     q.key = str(key);
     q.purpose = str(purpose);
-    q.claims = c.data();
-    q.claim_count = static_cast<uint32_t>(c.size());
+    q.claims = c;
+    q.claim_count = static_cast<uint32_t>(claims.size());
     q.fields = fields.data();
     q.field_count = static_cast<uint32_t>(fields.size());
     uint32_t id = 0;
@@ -291,7 +307,7 @@ struct Glue {
   const ecid_adapter_v1 ecid_sdk_descriptor = {                                                 \
       sizeof(ecid_adapter_v1),                                                                  \
       ECID_ABI_MAJOR,                                                                           \
-      ECID_ABI_MINOR,                                                                           \
+      ECID_ADAPTER_ABI_MINOR,                                                                   \
       NAME,                                                                                     \
       VERSION,                                                                                  \
       sizeof(ecid_sdk_document_types) / sizeof(ecid_sdk_document_types[0]),                    \

@@ -12,6 +12,8 @@
  *
  * Minor history (append here when a member is added):
  *   1.0  first release.
+ *   1.1  batches (docs/contract.md, "Batches"): query kind ECID_Q_BATCH_DUPLICATES, field
+ *        ECID_F_SECTOR_RECORD_ID, and the record[n] subject convention for batch documents.
  */
 #ifndef ECID_CONTRACT_H
 #define ECID_CONTRACT_H
@@ -24,7 +26,7 @@ extern "C" {
 #endif
 
 #define ECID_ABI_MAJOR 1
-#define ECID_ABI_MINOR 0
+#define ECID_ABI_MINOR 1
 
 /* Name of the exported entry function of an ABI-1 adapter. */
 #define ECID_ADAPTER_ENTRY_NAME "ecid_adapter_entry_v1"
@@ -57,7 +59,14 @@ typedef enum ecid_query_kind {
   ECID_Q_PERSON_CANDIDATES = 3,   /* no key: claims name + birth date (+ birth registration place) */
   ECID_Q_VEHICLE_BY_PLATE = 4,    /* key: plate, any common spelling */
   ECID_Q_ORGANISATION_BY_CODE = 5,/* key: organisation code */
-  ECID_Q_EID_ASSERTION = 6        /* key: compact signed identity assertion */
+  ECID_Q_EID_ASSERTION = 6,       /* key: compact signed identity assertion */
+  /* Added in 1.1. key: a value meant to identify one subject across a whole batch (e.g. a
+     personal ID); one claim ECID_F_SECTOR_RECORD_ID: this record's own identifier (e.g. its
+     social-insurance code). FOUND with one record per *other* identifier that shares the key
+     anywhere in the batch (field ECID_F_SECTOR_RECORD_ID); NOT_FOUND when there is none.
+     Answered by the host from the input itself, never from a register; a host that is not
+     running a batch answers UNAVAILABLE or REFUSED. */
+  ECID_Q_BATCH_DUPLICATES = 7
 } ecid_query_kind;
 
 /*
@@ -100,7 +109,9 @@ typedef enum ecid_field {
   ECID_F_ORG_STATUS = 64,
   ECID_F_ORG_HEAD_OFFICE = 65,
   /* identity assertion (ECID_Q_EID_ASSERTION) */
-  ECID_F_EID_LEVEL = 80
+  ECID_F_EID_LEVEL = 80,
+  /* Added in 1.1: batches (ECID_Q_BATCH_DUPLICATES) */
+  ECID_F_SECTOR_RECORD_ID = 90    /* the record's identifier in its sector system (e.g. SI code) */
 } ecid_field;
 
 /* A value the adapter asserts about the subject, for the host to compare with the register. */

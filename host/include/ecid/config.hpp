@@ -53,11 +53,28 @@ struct RegisterConfig {
   HttpRegisterConfig http;
 };
 
+// The trusted electronic-identity issuer (see docs/eid.md). Absent = eID queries unavailable.
+struct EidConfig {
+  bool enabled = false;
+  std::string issuer;
+  std::string client_id;
+  std::string jwks;     // file path (resolved), file:// or https:// URL
+  std::string ca_file;
+  std::vector<std::string> algorithms{"RS256", "PS256", "ES256"};
+  int clock_skew_s = 60;
+  int max_token_age_s = 3600;  // 0 = no limit
+  int refetch_cooldown_s = 60;
+};
+
 struct Config {
   std::filesystem::path file;  // where it was read from; empty when built in code
   std::vector<std::filesystem::path> adapter_dirs;
   RegisterConfig population;
-  std::filesystem::path audit_path;
+  std::filesystem::path audit_path;        // empty: no audit trail
+  std::filesystem::path audit_key_file;    // HMAC key for subject pseudonyms; created if absent
+  std::filesystem::path audit_anchor_file; // chain heads, for detecting truncation
+  uint64_t audit_anchor_every = 10000;
+  EidConfig eid;
   std::vector<AdapterPolicy> policy;
   const AdapterPolicy* policy_for(std::string_view adapter) const;
 };

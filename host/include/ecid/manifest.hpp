@@ -42,6 +42,9 @@ struct Manifest {
   uint16_t abi_minor = 0;
   std::filesystem::path library;  // absolute
   std::string description;
+  // The largest document the adapter accepts (it must refuse larger ones as invalid); 0 when the
+  // manifest does not say. The conformance kit feeds it one byte more.
+  uint64_t max_document_bytes = 0;
   std::vector<DocumentType> document_types;
   std::vector<ManifestQuery> queries;
   std::vector<ManifestPurpose> purposes;

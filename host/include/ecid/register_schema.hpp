@@ -1,5 +1,6 @@
-// The embedded population register's file format, shared by the seed generator (writer) and
-// the SQLite backend (reader). docs/register.md documents every column.
+// The embedded register's file format (the population register and, beside it, the vehicle and
+// organisation registers), shared by the seed generator (writer) and the SQLite backend
+// (reader). docs/register.md documents every column.
 #pragma once
 
 #include <string>
@@ -8,7 +9,8 @@
 namespace ecid::register_schema {
 
 // Bumped whenever a column or an index changes meaning; the backend refuses other versions.
-inline constexpr int kSchemaVersion = 1;
+// 2: the vehicle and organisation registers (tables vehicle, plate_history, organisation).
+inline constexpr int kSchemaVersion = 2;
 
 // Synthetic people are born no later than this date, whatever day the seed runs on, so the
 // same (people, seed) gives the same register on any day.
@@ -46,12 +48,34 @@ CREATE TABLE person (
   death_date TEXT,
   name_key TEXT NOT NULL
 );
+CREATE TABLE vehicle (
+  plate TEXT PRIMARY KEY,
+  vehicle_kind TEXT NOT NULL CHECK (vehicle_kind IN ('car', 'motorbike', 'special', 'trailer'))
+) WITHOUT ROWID;
+CREATE TABLE plate_history (
+  plate TEXT NOT NULL REFERENCES vehicle (plate),
+  valid_from TEXT NOT NULL,
+  valid_to TEXT,
+  status TEXT NOT NULL CHECK (status IN ('active', 'held', 'revoked')),
+  owner_kind TEXT NOT NULL CHECK (owner_kind IN ('person', 'organisation')),
+  owner_id TEXT NOT NULL,
+  PRIMARY KEY (plate, valid_from)
+) WITHOUT ROWID;
+CREATE TABLE organisation (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  representative_id TEXT NOT NULL,
+  representative_name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'dissolved')),
+  head_office TEXT
+) WITHOUT ROWID;
 )sql";
 
 // Built after the rows are in: building an index once is faster than maintaining it.
 inline constexpr std::string_view kIndexSql = R"sql(
 CREATE INDEX person_legacy_id ON person (legacy_id) WHERE legacy_id IS NOT NULL;
 CREATE INDEX person_name_key_birth_date ON person (name_key, birth_date);
+CREATE INDEX plate_history_current_owner ON plate_history (owner_id) WHERE valid_to IS NULL;
 )sql";
 
 inline constexpr std::string_view kNameKeyFold = "ascii-upper-v1";

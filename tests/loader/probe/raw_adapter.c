@@ -9,7 +9,7 @@
 #define RAW_MAJOR ECID_ABI_MAJOR
 #endif
 #ifndef RAW_MINOR
-#define RAW_MINOR ECID_ABI_MINOR
+#define RAW_MINOR 0 /* a 1.0 adapter must keep loading on newer 1.x hosts */
 #endif
 #ifndef RAW_ENTRY
 #define RAW_ENTRY ecid_adapter_entry_v1

@@ -1,0 +1,1 @@
+target_link_libraries(eid_bench PRIVATE OpenSSL::Crypto)

@@ -1,0 +1,113 @@
+// ecid audit verify | export | find, and ecid policy show.
+#include <ecid/audit.hpp>
+#include <ecid/fields.hpp>
+#include <ecid/loader.hpp>
+
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace ecid::cli {
+namespace {
+
+void require_audit(const Config& c) {
+  if (c.audit_path.empty()) throw ConfigError("no audit: section in the configuration");
+}
+
+int cmd_verify(const GlobalOptions& g) {
+  Config c = load(g);
+  require_audit(c);
+  AuditVerifyResult r = verify_audit(c.audit_path, c.audit_anchor_file);
+  for (const auto& w : r.warnings) std::cerr << "ecid: warning: " << w << "\n";
+  if (r.ok) {
+    std::cout << "audit chain intact: " << r.rows << " rows, " << r.anchors_checked << " anchors checked, head seq "
+              << r.head.seq << " " << r.head.head << "\n";
+    return kExitOk;
+  }
+  std::cout << "audit chain BROKEN: " << to_string(r.problem) << " at row " << r.first_bad_seq << ": " << r.detail << "\n";
+  return kExitAttention;
+}
+
+int cmd_export(const GlobalOptions& g, const std::string& from, const std::string& to) {
+  Config c = load(g);
+  require_audit(c);
+  AuditRange range;
+  try {
+    range = parse_audit_range(from, to);
+  } catch (const std::invalid_argument& e) {
+    throw CLI::ValidationError("--from/--to", e.what());
+  }
+  uint64_t n = export_audit(c.audit_path, range, std::cout);
+  if (!g.quiet) std::cerr << "exported " << n << " rows\n";
+  return kExitOk;
+}
+
+int cmd_find(const GlobalOptions& g, const std::string& id) {
+  Config c = load(g);
+  require_audit(c);
+  AuditOptions o;
+  o.path = c.audit_path;
+  o.key_file = c.audit_key_file;
+  auto rows = find_audit(c.audit_path, load_audit_key(o), id);
+  for (const auto& row : rows) std::cout << audit_row_json(row) << "\n";
+  if (!g.quiet) std::cerr << rows.size() << " look-ups of this person\n";
+  return kExitOk;
+}
+
+int cmd_policy_show(const GlobalOptions& g) {
+  Config c = load(g);
+  AdapterRegistry registry;
+  for (const auto& dir : c.adapter_dirs) registry.load_directory(dir);
+  std::cout << "Effective policy (a query runs only if the manifest declares it AND the configuration grants it):\n";
+  for (const auto& a : registry.loaded()) {
+    const Manifest& m = a->manifest;
+    const AdapterPolicy* ap = c.policy_for(m.name);
+    std::cout << "\nadapter " << m.name << " " << m.version << "\n";
+    for (const auto& p : m.purposes) {
+      const PurposePolicy* pp = ap ? ap->find(p.id) : nullptr;
+      std::cout << "  purpose " << p.id << (pp ? "  [granted]" : "  [NOT granted: every query for it is refused]") << "\n";
+      std::cout << "    legal basis: " << (pp ? pp->legal_basis : p.legal_basis) << "\n";
+      for (const auto& q : m.queries) {
+        if (q.purpose != p.id) continue;
+        std::cout << "    " << query_kind_name(q.kind) << ":";
+        for (uint32_t f : q.fields.list()) {
+          bool granted = pp && pp->fields.has(f);
+          std::cout << " " << field_name(f) << (granted ? "" : "(refused)") << (field_is_sensitive(f) ? "[sensitive]" : "");
+        }
+        std::cout << "\n";
+      }
+    }
+    if (!ap) std::cout << "  (no policy." << m.name << " section: all its queries are refused)\n";
+  }
+  for (const auto& ap : c.policy)
+    if (!registry.find(ap.adapter)) std::cout << "\npolicy for '" << ap.adapter << "' names no loaded adapter\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_audit_commands(CLI::App& app, const GlobalOptions& g, CommandTable& table) {
+  auto* audit = app.add_subcommand("audit", "The tamper-evident audit trail");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand(
+      "verify", "Prove the hash chain and its anchors; report the first broken row (exit 0 intact, 1 broken)");
+  table.add(verify, [&g] { return cmd_verify(g); });
+
+  auto from = std::make_shared<std::string>(), to = std::make_shared<std::string>();
+  auto* exp = audit->add_subcommand("export", "Write rows as JSON lines (bounds inclusive: sequence numbers or UTC times)");
+  exp->add_option("--from", *from, "First row: a sequence number or an ISO UTC time (2025-01-31T08:15)");
+  exp->add_option("--to", *to, "Last row: a sequence number or an ISO UTC time; a date includes its whole day");
+  table.add(exp, [&g, from, to] { return cmd_export(g, *from, *to); });
+
+  auto id = std::make_shared<std::string>();
+  auto* find = audit->add_subcommand("find", "Who looked up this citizen, when, and for what (by the keyed pseudonym)");
+  find->add_option("--id", *id, "The citizen's personal ID number (or other subject key)")->required();
+  table.add(find, [&g, id] { return cmd_find(g, *id); });
+
+  auto* policy = app.add_subcommand("policy", "Purposes and fields granted to each adapter");
+  policy->require_subcommand(1);
+  auto* show = policy->add_subcommand("show", "Print the effective policy: manifest declarations against the configuration");
+  table.add(show, [&g] { return cmd_policy_show(g); });
+}
+
+}  // namespace ecid::cli

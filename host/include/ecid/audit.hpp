@@ -1,0 +1,194 @@
+// The audit trail: one row per register query, identity verification and policy refusal, in an
+// append-only SQLite file whose rows form a SHA-256 hash chain, with periodic anchors (the chain
+// head) written to a separate file so that truncation and wholesale replacement are detectable.
+// Subjects are stored only as a keyed pseudonym (HMAC-SHA256); see docs/audit.md.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ecid {
+
+// Event kinds the engine reports.
+inline constexpr std::string_view kAuditRegisterQuery = "register_query";
+inline constexpr std::string_view kAuditIdentityVerification = "identity_verification";
+inline constexpr std::string_view kAuditPolicyRefusal = "policy_refusal";
+
+// What the engine reports. The store keeps every member except subject_id, which it replaces by
+// its pseudonym. No member other than subject_id may contain personal data.
+struct AuditEvent {
+  std::string kind;  // one of the kAudit* kinds (any non-empty text is accepted)
+  std::string adapter;
+  std::string adapter_version;
+  std::string purpose;
+  std::string legal_basis;
+  std::string document_ref;
+  std::string subject_id;  // clear ID (or plate, …); never stored. Empty: no subject.
+  std::vector<std::string> fields_disclosed;  // field names; none may contain ','
+  std::string outcome;  // "found", "not_found", "refused: <rule>", "verified level 2", …
+};
+
+struct AuditOptions {
+  std::filesystem::path path;  // the SQLite file; created if absent
+  // The pseudonym key: either the key itself or a file holding it (surrounding whitespace is
+  // trimmed). Exactly one of the two. At least 16 bytes.
+  std::string key;
+  std::filesystem::path key_file;
+  std::filesystem::path anchor_file;  // empty: no anchors are written
+  uint64_t anchor_every = 10000;      // an anchor each time the head passes a multiple of this
+  size_t batch_rows = 1000;           // rows per transaction
+  // Buffered rows are committed at the latest this long after they were appended, by a
+  // background thread. Zero: only batch_rows, flush() and close() commit.
+  std::chrono::milliseconds max_delay{1000};
+  // FULL: a committed batch survives power loss (one WAL fsync per batch). NORMAL: it survives a
+  // process crash only; the last batches may be lost on power loss.
+  bool synchronous_full = true;
+  std::chrono::milliseconds busy_timeout{30000};  // waiting for another writer's transaction
+};
+
+// Raised when the audit store cannot be opened, written or read. Never carries a key or a clear ID.
+class AuditError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The chain head at one moment; an anchor line is its JSON (audit_anchor_line).
+struct AuditAnchor {
+  std::string chain_id;  // 32 hex digits, fixed when the database was created
+  uint64_t seq = 0;      // 0: empty chain
+  std::string head;      // hex SHA-256 of row `seq` (of the genesis when seq is 0)
+  std::string time;      // ISO 8601 UTC
+};
+
+// The append side. Thread-safe; several AuditLog objects, in one or several processes, may append
+// to the same file: rows are numbered 1, 2, … without gap or duplicate, in commit order.
+class AuditLog {
+ public:
+  // Opens or creates the database (WAL). Throws AuditError when it cannot, when the key is
+  // missing or too short, or when the database was created with another key.
+  explicit AuditLog(const AuditOptions& options);
+  // Commits what is buffered and writes an anchor if rows were added since the last one.
+  // Errors are logged, not thrown: call close() to see them.
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  // Buffers one row (time = now); commits the buffer when it holds batch_rows rows. Throws
+  // std::invalid_argument for an event that is malformed or that carries its clear subject ID in
+  // another member (nothing is buffered), AuditError when a commit fails (the rows stay buffered
+  // and the next commit retries them).
+  void append(const AuditEvent& event);
+  // The same for several events, which end up in consecutive rows when batch_rows allows.
+  void append_batch(std::span<const AuditEvent> events);
+  // Commits the buffer durably (per synchronous_full). Returns the head after the commit.
+  AuditAnchor flush();
+  // flush(), then appends the head to the anchor file (fsync). Returns it: it may also be sent to
+  // an external log. Throws AuditError when no anchor file is configured or it cannot be written.
+  AuditAnchor write_anchor();
+  // Commits, anchors, and closes the database; throws AuditError on failure. Later appends throw.
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Hex HMAC-SHA256(key, subject_id): the pseudonym stored for a subject. `key` is used as given
+// (AuditLog and find_audit trim it first, as load_audit_key does).
+std::string audit_pseudonym(std::string_view key, std::string_view subject_id);
+
+// The key named by options (key or key_file), trimmed. Throws AuditError when neither or both are
+// given, the file cannot be read, or the key is shorter than 16 bytes; logs a warning when the
+// key file can be read by group or others. Never logs the key.
+std::string load_audit_key(const AuditOptions& options);
+
+// One stored row, as exported and found.
+struct AuditRow {
+  uint64_t seq = 0;
+  std::string time;  // ISO 8601 UTC, microseconds: 2025-01-31T08:15:00.123456Z
+  std::string kind, adapter, adapter_version, purpose, legal_basis, document_ref;
+  std::string subject;  // hex pseudonym; empty when the event had no subject
+  std::vector<std::string> fields_disclosed;
+  std::string outcome;
+  std::string prev_hash;  // hex
+  std::string row_hash;   // hex
+};
+
+// Hex SHA-256 of the row's canonical encoding (docs/audit.md), which covers every member but
+// row_hash itself. For external verifiers and tests.
+std::string audit_row_hash(const AuditRow& row);
+// The row as one line of JSON, without the newline.
+std::string audit_row_json(const AuditRow& row);
+// The anchor as one line of JSON, without the newline: {"chain_id":…,"seq":…,"head":…,"time":…}.
+std::string audit_anchor_line(const AuditAnchor& anchor);
+
+// The current head of a database (read-only), e.g. to print an anchor for an external log.
+AuditAnchor read_audit_head(const std::filesystem::path& db);
+
+enum class AuditProblem {
+  none,
+  edited,     // a row's content no longer matches its hash
+  deleted,    // a row is missing (gap in seq, or later rows renumbered)
+  inserted,   // a row that does not follow from its predecessor
+  reordered,  // a row moved to another position
+  truncated,  // an anchor names a row beyond the end
+  swapped,    // another chain: chain id or genesis does not match
+  rewritten,  // internally consistent, but an anchor's head hash differs: rows were recomputed
+  unreadable  // not an audit database, or an anchor file line that is not an anchor
+};
+std::string_view to_string(AuditProblem problem);
+
+struct AuditVerifyResult {
+  bool ok = false;
+  uint64_t rows = 0;             // rows read
+  uint64_t anchors_checked = 0;  // anchor lines checked
+  AuditProblem problem = AuditProblem::none;
+  // The first row found broken. For `rewritten`, the first row that may have been rewritten
+  // (just after the last anchor that still matches); the anchor that fails is in detail.
+  uint64_t first_bad_seq = 0;
+  std::string detail;  // plain sentence; no personal data
+  std::string chain_id;
+  AuditAnchor head;                   // the last row as found
+  std::vector<std::string> warnings;  // e.g. an incomplete last anchor line (a crash while writing)
+};
+
+// Recomputes every row hash and link in seq order, then checks every anchor in anchor_file
+// (empty path: no anchors; a named file that is missing is a problem, since AuditLog creates it).
+// Reads one snapshot of the database, so it may run while writers append. Never throws for
+// tampering (reported in the result); throws AuditError when the database cannot be opened.
+AuditVerifyResult verify_audit(const std::filesystem::path& db,
+                               const std::filesystem::path& anchor_file = {});
+
+// Rows to export: seq bounds and/or UTC time bounds, all inclusive. A time bound may be given to
+// any precision from the month ("2025-01", "2025-01-31", "2025-01-31T08:15"): `to` then includes
+// its whole period.
+struct AuditRange {
+  std::optional<uint64_t> from_seq, to_seq;
+  std::string from_time, to_time;  // empty: unbounded; stored without a trailing 'Z'
+};
+// Builds a range from CLI text: digits only = a seq, otherwise an ISO 8601 UTC time (optionally
+// ending in 'Z'; no other zone; a space may replace the 'T'). Empty text = unbounded. Throws
+// std::invalid_argument with a message fit for the user.
+AuditRange parse_audit_range(std::string_view from, std::string_view to);
+
+// Writes the rows in range, in seq order, one JSON object per line (audit_row_json). Returns how
+// many. Reads one snapshot; may run while writers append. Throws AuditError if db is not an audit
+// database or the stream fails.
+uint64_t export_audit(const std::filesystem::path& db, const AuditRange& range, std::ostream& jsonl);
+
+// Every row about subject_id (who looked this citizen up, when, for what), in seq order. Throws
+// AuditError when the key is not the one the database was created with (a wrong key would
+// otherwise silently find nothing). Scans the whole table.
+std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_view key,
+                                 std::string_view subject_id);
+
+}  // namespace ecid

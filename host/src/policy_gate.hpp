@@ -1,0 +1,27 @@
+// The policy gate, one place for the engine (checker.cpp) and the collation: may this adapter
+// ask this kind of query, for this purpose, with these fields disclosed? Checked before any I/O.
+#pragma once
+
+#include <ecid/config.hpp>
+#include <ecid/manifest.hpp>
+#include <ecid/register.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ecid {
+
+// Empty when the query may run; otherwise the rule it breaks, one line, no personal data.
+// Every kind must be declared by the manifest (kind, purpose, fields) and its purpose granted by
+// the configuration. Register fields must also be granted by the configuration; batch kinds
+// (ECID_Q_BATCH_DUPLICATES) disclose nothing from any register, only the sector's own record
+// identifiers (ECID_F_SECTOR_RECORD_ID), so they need no field grant.
+std::string policy_refusal(const Config& config, const Manifest& manifest, uint32_t kind,
+                           std::string_view purpose, const FieldSet& requested);
+
+bool is_register_kind(uint32_t kind);
+bool is_person_kind(uint32_t kind);
+bool is_batch_kind(uint32_t kind);
+
+}  // namespace ecid

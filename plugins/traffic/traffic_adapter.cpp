@@ -1,0 +1,1111 @@
+// Traffic adapter: two documents of the traffic police (plugins/traffic/README.md).
+//
+//  * ViolationRecord (urn:ecid:traffic:camera:1): a camera's record of a violation. Round 0
+//    resolves the plate in the vehicle register; round 1 looks the owner *at the time of the
+//    violation* up in the population register (or the organisation register) and routes the
+//    notice to the owner's residence or head office (Circular 73/2024/TT-BCA).
+//  * PlateRegistration (urn:ecid:traffic:registration:1): an application to register a vehicle.
+//    Round 0 checks the applicant's identity (and eID assertion); round 1, for an adult
+//    applicant who checks out, lists the plates held for them (Circular 79/2024/TT-BCA).
+//
+// Pure function of data: no I/O, no logging of personal data. Plates are sent to the host as
+// the document writes them; the host normalises them with its plate rules.
+#include <ecid/adapter.hpp>
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using ecid::sdk::InvalidDocument;
+
+constexpr const char* kCameraRoot = "ViolationRecord";
+constexpr const char* kCameraNamespace = "urn:ecid:traffic:camera:1";
+constexpr const char* kRegistrationRoot = "PlateRegistration";
+constexpr const char* kRegistrationNamespace = "urn:ecid:traffic:registration:1";
+constexpr std::string_view kCameraPurpose = "traffic.camera_notice";
+constexpr std::string_view kRegistrationPurpose = "traffic.plate_registration";
+
+constexpr size_t kMaxDocumentBytes = 1u << 20;
+constexpr size_t kMaxFieldBytes = 1024;
+constexpr size_t kMaxAssertionBytes = 16 * 1024;
+
+// Circular 79/2024: owners are 15 or older; 15-17 with their guardian's consent.
+constexpr int kMinimumOwnerAge = 15;
+constexpr int kAdultAge = 18;
+// Circular 24/2023 → 79/2024: a plate taken off a sold vehicle is held for its owner 5 years.
+constexpr int kHoldYears = 5;
+constexpr std::string_view kRegistrationEidLevel = "2";
+
+constexpr uint32_t kVehicleFields[] = {ECID_F_PLATE, ECID_F_VEHICLE_KIND, ECID_F_VEHICLE_OWNER_KIND,
+                                       ECID_F_VEHICLE_OWNER_ID, ECID_F_PLATE_STATUS, ECID_F_PLATE_HISTORY};
+constexpr uint32_t kOwnerPersonFields[] = {ECID_F_DEATH_DATE, ECID_F_CURRENT_RESIDENCE,
+                                           ECID_F_TEMPORARY_RESIDENCE, ECID_F_PERMANENT_RESIDENCE};
+constexpr uint32_t kOwnerOrganisationFields[] = {ECID_F_ORG_NAME, ECID_F_ORG_STATUS, ECID_F_ORG_HEAD_OFFICE};
+constexpr uint32_t kApplicantFields[] = {ECID_F_BIRTH_DATE, ECID_F_DEATH_DATE};
+constexpr uint32_t kHeldPlateFields[] = {ECID_F_PLATE, ECID_F_VEHICLE_KIND, ECID_F_PLATE_STATUS,
+                                         ECID_F_PLATE_HISTORY};
+constexpr uint32_t kAssertionFields[] = {ECID_F_EID_LEVEL};
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers. An adapter may not depend on host code, so it carries its own.
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+    else return false;
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
+
+int number(std::string_view digits) {
+  int n = 0;
+  for (char c : digits) n = n * 10 + (c - '0');
+  return n;
+}
+
+std::string utf8_prefix(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut));
+}
+
+std::string quoted(std::string_view s, size_t max = 64) {
+  return is_valid_utf8(s) ? utf8_prefix(s, max) : std::string("(not UTF-8)");
+}
+
+std::string_view with_default(std::string_view s, std::string_view fallback) { return s.empty() ? fallback : s; }
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  for (;;) {
+    const size_t at = s.find(sep);
+    out.push_back(s.substr(0, at));
+    if (at == std::string_view::npos) return out;
+    s.remove_prefix(at + 1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates: days since 1970-01-01 (H. Hinnant's civil calendar) and "YYYY-MM-DD" text.
+
+int days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+struct Ymd {
+  int y = 0, m = 0, d = 0;
+};
+
+Ymd civil_from_days(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  Ymd r;
+  r.d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  r.m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  r.y = static_cast<int>(yoe + era * 400 + (r.m <= 2));
+  return r;
+}
+
+int days_in_month(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+std::string ymd_text(Ymd d) {
+  std::string out(10, '0');
+  auto put = [&](size_t at, int v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) out[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  put(0, d.y, 4);
+  out[4] = '-';
+  put(5, d.m, 2);
+  out[7] = '-';
+  put(8, d.d, 2);
+  return out;
+}
+
+// "YYYY-MM-DD" exactly, a real day.
+std::optional<Ymd> parse_iso_day(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) ||
+      !all_digits(s.substr(8, 2)))
+    return std::nullopt;
+  Ymd d{number(s.substr(0, 4)), number(s.substr(5, 2)), number(s.substr(8, 2))};
+  if (d.m < 1 || d.m > 12 || d.d < 1 || d.d > days_in_month(d.y, d.m)) return std::nullopt;
+  return d;
+}
+
+// Vietnam keeps one time zone, UTC+7, without daylight saving.
+constexpr int64_t kVietnamOffsetSeconds = 7 * 3600;
+
+// A camera's time stamp: "2025-03-14T08:15:32+07:00", "…Z", "2025-03-14 08:15:32" (local
+// time) or "14/03/2025 08:15:32" (local). Returns seconds since the epoch (UTC).
+std::optional<int64_t> parse_timestamp(std::string_view s) {
+  s = trim(s);
+  Ymd d;
+  size_t at;
+  if (s.size() >= 10 && s[2] == '/' && s[5] == '/') {
+    if (!all_digits(s.substr(0, 2)) || !all_digits(s.substr(3, 2)) || !all_digits(s.substr(6, 4))) return std::nullopt;
+    d = {number(s.substr(6, 4)), number(s.substr(3, 2)), number(s.substr(0, 2))};
+    at = 10;
+  } else {
+    auto day = parse_iso_day(s.substr(0, 10));
+    if (!day) return std::nullopt;
+    d = *day;
+    at = 10;
+  }
+  if (d.m < 1 || d.m > 12 || d.d < 1 || d.d > days_in_month(d.y, d.m)) return std::nullopt;
+  if (at >= s.size() || (s[at] != 'T' && s[at] != ' ')) return std::nullopt;  // a time is required
+  ++at;
+  std::string_view t = s.substr(at);
+  if (t.size() < 5 || t[2] != ':' || !all_digits(t.substr(0, 2)) || !all_digits(t.substr(3, 2))) return std::nullopt;
+  int hh = number(t.substr(0, 2)), mm = number(t.substr(3, 2)), ss = 0;
+  t.remove_prefix(5);
+  if (!t.empty() && t[0] == ':') {
+    if (t.size() < 3 || !all_digits(t.substr(1, 2))) return std::nullopt;
+    ss = number(t.substr(1, 2));
+    t.remove_prefix(3);
+    if (!t.empty() && t[0] == '.') {  // fractions of a second
+      t.remove_prefix(1);
+      while (!t.empty() && is_digit(t[0])) t.remove_prefix(1);
+    }
+  }
+  if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  int64_t offset = kVietnamOffsetSeconds;
+  if (t == "Z") {
+    offset = 0;
+  } else if (t.size() == 6 && (t[0] == '+' || t[0] == '-') && t[3] == ':' && all_digits(t.substr(1, 2)) &&
+             all_digits(t.substr(4, 2))) {
+    offset = (number(t.substr(1, 2)) * 3600 + number(t.substr(4, 2)) * 60) * (t[0] == '-' ? -1 : 1);
+  } else if (!t.empty()) {
+    return std::nullopt;
+  }
+  return int64_t{days_from_civil(d.y, d.m, d.d)} * 86400 + hh * 3600 + mm * 60 + ss - offset;
+}
+
+// The calendar day in Vietnam of an instant: plate periods are kept in Vietnamese days.
+Ymd vietnam_day(int64_t unix_seconds) {
+  const int64_t local = unix_seconds + kVietnamOffsetSeconds;
+  return civil_from_days(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML with namespaces (pugixml has none of its own).
+
+std::string_view local_name(const pugi::xml_node& n) {
+  std::string_view name = n.name();
+  const size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+std::string_view namespace_of(pugi::xml_node n) {
+  const std::string_view name = n.name();
+  const size_t colon = name.find(':');
+  std::string attr = "xmlns";
+  if (colon != std::string_view::npos) attr += ":" + std::string(name.substr(0, colon));
+  for (pugi::xml_node e = n; e && e.type() == pugi::node_element; e = e.parent())
+    if (pugi::xml_attribute a = e.attribute(attr.c_str())) return a.value();
+  return {};
+}
+
+class XmlReader {
+ public:
+  explicit XmlReader(std::string_view ns) : ns_(ns) {}
+
+  bool is_ours(const pugi::xml_node& n, std::string_view local) const {
+    return n.type() == pugi::node_element && local_name(n) == local && namespace_of(n) == ns_;
+  }
+  std::vector<pugi::xml_node> children(const pugi::xml_node& parent, std::string_view local) const {
+    std::vector<pugi::xml_node> out;
+    for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
+      if (is_ours(c, local)) out.push_back(c);
+    return out;
+  }
+  // The one child `local`; nullopt when absent; two is an error.
+  std::optional<pugi::xml_node> child(const pugi::xml_node& parent, std::string_view local) const {
+    const auto found = children(parent, local);
+    if (found.empty()) return std::nullopt;
+    if (found.size() > 1)
+      throw InvalidDocument(std::string(local_name(parent)) + " has " + std::to_string(found.size()) + " " +
+                            std::string(local) + " elements; expected at most one");
+    return found[0];
+  }
+  // Trimmed text of the one child `local`; nullopt when absent or empty.
+  std::optional<std::string> text(const pugi::xml_node& parent, std::string_view local) const {
+    const auto node = child(parent, local);
+    if (!node) return std::nullopt;
+    return own_text(*node);
+  }
+  static std::optional<std::string> own_text(const pugi::xml_node& node) {
+    std::string text;
+    for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+      if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
+      else if (c.type() == pugi::node_element)
+        throw InvalidDocument(std::string(local_name(node)) + " must hold text, not elements");
+    }
+    const std::string_view t = trim(text);
+    if (t.empty()) return std::nullopt;
+    return std::string(t);
+  }
+
+ private:
+  std::string_view ns_;
+};
+
+// Every text and attribute value bounded and valid UTF-8; iterative, so deep nesting cannot
+// exhaust the stack. `long_element` may hold up to kMaxAssertionBytes (a signed token).
+void check_every_field(const pugi::xml_node& root, std::string_view long_element = {}) {
+  pugi::xml_node n = root;
+  while (n) {
+    if (n.type() == pugi::node_element) {
+      for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+        const std::string_view v = a.value();
+        if (v.size() > kMaxFieldBytes)
+          throw InvalidDocument("attribute '" + quoted(a.name()) + "' of " + quoted(local_name(n)) +
+                                " is longer than 1 KiB");
+        if (!is_valid_utf8(v)) throw InvalidDocument("invalid UTF-8 in attribute '" + quoted(a.name()) + "'");
+      }
+    } else if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) {
+      const std::string_view v = n.value();
+      const bool token = !long_element.empty() && local_name(n.parent()) == long_element;
+      if (v.size() > (token ? kMaxAssertionBytes : kMaxFieldBytes))
+        throw InvalidDocument("text of " + quoted(local_name(n.parent())) + " is longer than " +
+                              (token ? "16 KiB" : "1 KiB"));
+      if (!is_valid_utf8(v)) throw InvalidDocument("invalid UTF-8 in the text of " + quoted(local_name(n.parent())));
+    }
+    if (n.first_child()) {
+      n = n.first_child();
+      continue;
+    }
+    while (n && n != root && !n.next_sibling()) n = n.parent();
+    if (!n || n == root) break;
+    n = n.next_sibling();
+  }
+}
+
+pugi::xml_node parse_root(pugi::xml_document& xml, std::string_view document, const char* root_name,
+                          const char* ns) {
+  if (document.empty()) throw InvalidDocument("empty document");
+  if (document.size() > kMaxDocumentBytes) throw InvalidDocument("document larger than 1 MiB");
+  if (!is_valid_utf8(document)) throw InvalidDocument("document is not valid UTF-8");
+  const pugi::xml_parse_result parsed =
+      xml.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!parsed)
+    throw InvalidDocument(std::string("not well-formed XML: ") + parsed.description() + " at byte " +
+                          std::to_string(parsed.offset));
+  pugi::xml_node root = xml.document_element();
+  if (local_name(root) != root_name) throw InvalidDocument("root element is not " + std::string(root_name));
+  if (namespace_of(root) != ns)
+    throw InvalidDocument("root element " + std::string(root_name) + " is not in namespace " + ns);
+  return root;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers: the statuses that end a check, reported the same way for every subject.
+
+// Reports a non-FOUND status; returns true when the answer is FOUND with at least one record.
+bool usable(const std::optional<ecid::sdk::Answer>& answer, std::string_view subject, ecid::sdk::Reporter& out,
+            std::string_view what) {
+  if (!answer) {
+    out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, subject, 0, {},
+            "the host returned no answer for the " + std::string(what));
+    return false;
+  }
+  switch (answer->status()) {
+    case ECID_ANSWER_FOUND:
+      if (answer->record_count() > 0) return true;
+      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, subject, 0, {},
+              "the register answered 'found' without a record");
+      return false;
+    case ECID_ANSWER_REFUSED:
+      out.add(ECID_FINDING_REFUSED_BY_POLICY, ECID_SEVERITY_ERROR, subject, 0, {},
+              with_default(answer->detail(), "refused by policy"));
+      return false;
+    case ECID_ANSWER_UNAVAILABLE:
+    case ECID_ANSWER_BAD_ANSWER:
+      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, subject, 0, {},
+              with_default(answer->detail(), "the register could not answer"));
+      return false;
+    case ECID_ANSWER_NOT_FOUND:
+    case ECID_ANSWER_INVALID_KEY:
+      return false;  // the caller says what absence means for its subject
+    default:
+      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, subject, 0, {},
+              "unexpected answer status " + std::to_string(answer->status()));
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plate history the vehicle register returns (docs/register.md): periods
+// "from..to:owner_kind:owner_id:status" oldest first, ';' between; `to` empty while current.
+
+struct PlatePeriod {
+  std::string from, to;  // YYYY-MM-DD; `to` is the first day after the period, empty = open
+  std::string owner_kind, owner_id, status;
+};
+
+std::optional<std::vector<PlatePeriod>> parse_history(std::string_view text) {
+  std::vector<PlatePeriod> out;
+  if (trim(text).empty()) return out;
+  for (std::string_view item : split(text, ';')) {
+    const size_t dots = item.find("..");
+    if (dots == std::string_view::npos) return std::nullopt;
+    const auto parts = split(item.substr(dots + 2), ':');
+    if (parts.size() != 4) return std::nullopt;
+    PlatePeriod p{std::string(item.substr(0, dots)), std::string(parts[0]), std::string(parts[1]),
+                  std::string(parts[2]), std::string(parts[3])};
+    if (!parse_iso_day(p.from) || (!p.to.empty() && (!parse_iso_day(p.to) || p.to <= p.from))) return std::nullopt;
+    if (p.owner_kind != "person" && p.owner_kind != "organisation") return std::nullopt;
+    if (p.status != "active" && p.status != "held" && p.status != "revoked") return std::nullopt;
+    if (!out.empty() && out.back().from >= p.from) return std::nullopt;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// The period that contains `day`; nullptr when the plate had not been issued yet.
+const PlatePeriod* period_at(const std::vector<PlatePeriod>& history, const std::string& day) {
+  const PlatePeriod* found = nullptr;
+  for (const PlatePeriod& p : history)
+    if (p.from <= day && (p.to.empty() || day < p.to)) found = &p;
+  return found;
+}
+
+// "phường Ngọc Hà, thành phố Hà Nội" from a two-level address line: the commune and the
+// province, its last two parts (docs/register.md, residence values).
+std::string commune_and_province(std::string_view address) {
+  const auto parts = split(address, ',');
+  if (parts.size() < 2) return std::string(trim(address));
+  return std::string(trim(parts[parts.size() - 2])) + ", " + std::string(trim(parts.back()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The applicant's identity (PlateRegistration): the checks a court makes of a party.
+
+std::string_view field_label(uint32_t field) {
+  switch (field) {
+    case ECID_F_FULL_NAME: return "full name";
+    case ECID_F_BIRTH_DATE: return "birth date";
+    case ECID_F_SEX: return "sex";
+    default: return "field";
+  }
+}
+
+std::optional<char> parse_sex(std::string_view s) {
+  static constexpr std::string_view kMale[] = {"M", "m", "Nam", "nam", "NAM"};
+  static constexpr std::string_view kFemale[] = {"F", "f", "N\xE1\xBB\xAF", "n\xE1\xBB\xAF", "N\xE1\xBB\xAE",
+                                                 "Nu\xCC\x9B\xCC\x83", "nu\xCC\x9B\xCC\x83"};
+  for (std::string_view m : kMale)
+    if (s == m) return 'M';
+  for (std::string_view f : kFemale)
+    if (s == f) return 'F';
+  return std::nullopt;
+}
+
+struct DocumentFinding {
+  uint32_t code;
+  uint32_t severity;
+  uint32_t field;
+  std::string value;
+  std::string detail;
+};
+
+std::string join_and(const std::vector<std::string_view>& parts) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += (i + 1 == parts.size()) ? " and " : ", ";
+    out += parts[i];
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Camera violation record.
+
+class CameraSession final : public ecid::sdk::Session {
+ public:
+  CameraSession(const ecid::sdk::Host& host, std::string_view document) {
+    pugi::xml_document xml;
+    const pugi::xml_node root = parse_root(xml, document, kCameraRoot, kCameraNamespace);
+    check_every_field(root);
+    const XmlReader r(kCameraNamespace);
+    record_id_ = r.text(root, "RecordId").value_or("");
+    if (record_id_.empty())
+      findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0, "", "the record has no RecordId"});
+
+    const auto plate = r.child(root, "Plate");
+    if (!plate) throw InvalidDocument("no Plate: a violation record names the plate it photographed");
+    plate_ = XmlReader::own_text(*plate).value_or("");
+    if (plate_.empty()) throw InvalidDocument("Plate is empty");
+    if (plate_.size() > 32)
+      throw InvalidDocument("Plate is longer than any plate (32 bytes)");
+    colour_ = std::string(trim(plate->attribute("colour").value()));
+    static constexpr std::string_view kColours[] = {"white", "yellow", "blue", "red"};
+    if (!colour_.empty() && std::find(std::begin(kColours), std::end(kColours), colour_) == std::end(kColours))
+      findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, ECID_F_PLATE, quoted(colour_, 16),
+                           "plate colour is not white, yellow, blue or red"});
+
+    const auto time = r.text(root, "Time");
+    if (!time) {
+      findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0, "",
+                           "the record has no Time: the owner at the time of the violation cannot be found"});
+    } else if (const auto at = parse_timestamp(*time); !at) {
+      findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0, quoted(*time, 40),
+                           "Time is not a date and time (2025-03-14T08:15:32+07:00)"});
+    } else if (*at > host.now() + 86400) {
+      findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0, quoted(*time, 40),
+                           "Time is in the future"});
+    } else {
+      violation_day_ = ymd_text(vietnam_day(*at));
+    }
+
+    if (const auto violation = r.child(root, "Violation")) {
+      const std::string_view code = trim(violation->attribute("code").value());
+      if (!valid_violation_code(code))
+        findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0, quoted(code, 16),
+                             "Violation code is not article.clause[.point] of Decree 168/2024 (e.g. 6.9.b)"});
+    } else {
+      findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0, "", "the record has no Violation"});
+    }
+    // Device and Place are carried for the operator; nothing here depends on them.
+  }
+
+  void plan(uint32_t round, const ecid::sdk::Answers& answers, ecid::sdk::Planner& planner) override {
+    if (violation_day_.empty()) return;  // without the day there is no owner to find
+    if (round == 0) {
+      vehicle_query_ = planner.ask(ECID_Q_VEHICLE_BY_PLATE, "vehicle", plate_, kCameraPurpose, {}, kVehicleFields);
+      return;
+    }
+    if (round != 1 || !vehicle_query_) return;
+    const auto answer = answers.find(*vehicle_query_);
+    if (!answer || !answer->found()) return;
+    const State s = state_at_violation(answer->record(0));
+    if (!s.period || s.period->status != "active" || s.period->owner_id.empty()) return;
+    owner_kind_ = s.period->owner_kind;
+    if (owner_kind_ == "person")
+      owner_query_ = planner.ask(ECID_Q_PERSON_BY_ID, "owner", s.period->owner_id, kCameraPurpose, {}, kOwnerPersonFields);
+    else
+      owner_query_ = planner.ask(ECID_Q_ORGANISATION_BY_CODE, "owner", s.period->owner_id, kCameraPurpose, {},
+                                 kOwnerOrganisationFields);
+  }
+
+  void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) override {
+    if (!record_id_.empty()) out.document_ref(record_id_);
+    for (const DocumentFinding& f : findings_) out.add(f.code, f.severity, "document", f.field, f.value, f.detail);
+    if (!vehicle_query_) return;
+    const auto vehicle = answers.find(*vehicle_query_);
+    if (!usable(vehicle, "vehicle", out, "plate look-up")) {
+      if (vehicle && vehicle->status() == ECID_ANSWER_NOT_FOUND)
+        out.add(ECID_FINDING_PLATE_UNKNOWN, ECID_SEVERITY_ATTENTION, "vehicle", ECID_F_PLATE, plate_,
+                "no vehicle is registered under this plate: check the camera's reading; a forged plate is possible");
+      else if (vehicle && vehicle->status() == ECID_ANSWER_INVALID_KEY)
+        out.add(ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, "vehicle", ECID_F_PLATE, quoted(plate_, 32),
+                "this plate cannot exist: " + std::string(with_default(vehicle->detail(), "impossible plate")));
+      return;
+    }
+    const ecid::sdk::Record record = vehicle->record(0);
+    const State s = state_at_violation(record);
+    if (!s.history_readable) {
+      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "vehicle", ECID_F_PLATE_HISTORY, {},
+              "the vehicle register's plate history is unreadable");
+      return;
+    }
+    const std::string shown = std::string(with_default(record.value_or_empty(ECID_F_PLATE), plate_));
+    if (!s.period) {
+      out.add(ECID_FINDING_PLATE_NOT_ACTIVE, ECID_SEVERITY_ATTENTION, "vehicle", ECID_F_PLATE_STATUS, "not issued",
+              "the plate was first issued on " + s.first_issued + ", after the violation (" + violation_day_ +
+                  "): a false plate or a misreading");
+      return;
+    }
+    if (s.period->status != "active") {
+      const bool held = s.period->status == "held";
+      out.add(ECID_FINDING_PLATE_NOT_ACTIVE, ECID_SEVERITY_ATTENTION, "vehicle", ECID_F_PLATE_STATUS, s.period->status,
+              held ? "on " + violation_day_ + " the plate was held for its owner since " + s.period->from +
+                         " (taken off a sold vehicle) and on no vehicle: a cloned plate is likely"
+                   : "on " + violation_day_ + " the plate had been revoked since " + s.period->from +
+                         ": a withdrawn plate on the road");
+      return;
+    }
+    if (!owner_query_) {
+      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "owner", 0, {},
+              "the owner at the time of the violation was not looked up");
+      return;
+    }
+    const std::string kind(record.value_or_empty(ECID_F_VEHICLE_KIND));
+    const bool changed_since = !s.period->to.empty();
+    if (owner_kind_ == "person") assess_person(answers, kind, shown, *s.period, changed_since, out);
+    else assess_organisation(answers, *s.period, changed_since, out);
+  }
+
+ private:
+  struct State {
+    bool history_readable = true;
+    std::optional<PlatePeriod> period;  // the period on the day of the violation
+    std::string first_issued;
+  };
+
+  // The plate's period on the day of the violation. A register without history is taken at its
+  // word for the current state.
+  State state_at_violation(const ecid::sdk::Record& record) const {
+    State s;
+    const auto history = record.value(ECID_F_PLATE_HISTORY);
+    if (history && !trim(*history).empty()) {
+      const auto parsed = parse_history(*history);
+      if (!parsed || parsed->empty()) {
+        s.history_readable = false;
+        return s;
+      }
+      s.first_issued = parsed->front().from;
+      if (const PlatePeriod* p = period_at(*parsed, violation_day_)) s.period = *p;
+      return s;
+    }
+    const std::string_view status = record.value_or_empty(ECID_F_PLATE_STATUS);
+    if (status.empty()) {
+      s.history_readable = false;
+      return s;
+    }
+    s.period = PlatePeriod{"0000-01-01", "", std::string(record.value_or_empty(ECID_F_VEHICLE_OWNER_KIND)),
+                           std::string(record.value_or_empty(ECID_F_VEHICLE_OWNER_ID)), std::string(status)};
+    return s;
+  }
+
+  void assess_person(const ecid::sdk::Answers& answers, const std::string& vehicle_kind, const std::string& plate,
+                     const PlatePeriod& period, bool changed_since, ecid::sdk::Reporter& out) const {
+    const auto owner = answers.find(*owner_query_);
+    if (!usable(owner, "owner", out, "owner look-up")) {
+      if (owner && owner->status() == ECID_ANSWER_NOT_FOUND)
+        out.add(ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, "owner", ECID_F_VEHICLE_OWNER_ID, period.owner_id,
+                "the vehicle register's owner is not on the population register");
+      else if (owner && owner->status() == ECID_ANSWER_INVALID_KEY)
+        out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "owner", ECID_F_VEHICLE_OWNER_ID, {},
+                "the vehicle register names an owner whose ID cannot exist: " +
+                    std::string(with_default(owner->detail(), "invalid ID")));
+      return;
+    }
+    if (owner->record_count() > 1) {
+      out.add(ECID_FINDING_AMBIGUOUS, ECID_SEVERITY_ATTENTION, "owner", ECID_F_VEHICLE_OWNER_ID, {},
+              "the population register holds several people for the owner's ID");
+      return;
+    }
+    const ecid::sdk::Record record = owner->record(0);
+    const std::string_view died = trim(record.value_or_empty(ECID_F_DEATH_DATE));
+    if (!died.empty()) {
+      out.add(ECID_FINDING_DECEASED, ECID_SEVERITY_ATTENTION, "owner", ECID_F_DEATH_DATE, died,
+              std::string(std::string_view(died) < std::string_view(violation_day_)
+                              ? "the registered owner died before the violation"
+                              : "the registered owner has died since the violation") +
+                  ": no notice can be served; identify who uses the vehicle (the heirs have not re-registered it)");
+      return;
+    }
+    out.add(ECID_FINDING_VERIFIED, ECID_SEVERITY_OK, "owner", ECID_F_VEHICLE_OWNER_ID, period.owner_id,
+            "plate " + plate + " was on this owner's " + (vehicle_kind.empty() ? "vehicle" : vehicle_kind) +
+                " on the day of the violation (since " + period.from + ")" +
+                (changed_since ? "; the plate has changed hands since" : "") +
+                "; the owner is on the population register");
+    static constexpr std::pair<uint32_t, std::string_view> kResidences[] = {
+        {ECID_F_CURRENT_RESIDENCE, "current residence"},
+        {ECID_F_TEMPORARY_RESIDENCE, "temporary residence"},
+        {ECID_F_PERMANENT_RESIDENCE, "permanent residence"}};
+    // Circular 73/2024: the commune police where a motorbike's owner lives; for other vehicles
+    // the traffic police of that province.
+    const std::string handler = vehicle_kind == "motorbike" ? "commune police" : "provincial traffic police";
+    for (const auto& [field, label] : kResidences) {
+      const std::string_view address = trim(record.value_or_empty(field));
+      if (address.empty()) continue;
+      out.add(ECID_FINDING_NOTICE_ROUTE, ECID_SEVERITY_OK, "owner", field, commune_and_province(address),
+              handler + " of the owner's " + std::string(label));
+      return;
+    }
+    out.add(ECID_FINDING_NOTICE_ROUTE, ECID_SEVERITY_ATTENTION, "owner", 0, {},
+            "the owner has no residence on the population register: publish the notice on the traffic police "
+            "website and VNeTraffic");
+  }
+
+  void assess_organisation(const ecid::sdk::Answers& answers, const PlatePeriod& period, bool changed_since,
+                           ecid::sdk::Reporter& out) const {
+    const auto owner = answers.find(*owner_query_);
+    if (!usable(owner, "owner", out, "owner look-up")) {
+      if (owner && (owner->status() == ECID_ANSWER_NOT_FOUND || owner->status() == ECID_ANSWER_INVALID_KEY))
+        out.add(ECID_FINDING_ORGANISATION_NOT_FOUND, ECID_SEVERITY_ATTENTION, "owner", ECID_F_VEHICLE_OWNER_ID,
+                period.owner_id, "the vehicle register's owner is not in the organisation register");
+      return;
+    }
+    const ecid::sdk::Record record = owner->record(0);
+    const std::string_view name = trim(record.value_or_empty(ECID_F_ORG_NAME));
+    out.add(ECID_FINDING_ORGANISATION_OWNER, ECID_SEVERITY_OK, "owner", ECID_F_VEHICLE_OWNER_ID, period.owner_id,
+            "the vehicle belonged to an organisation on the day of the violation (since " + period.from + ")" +
+                (changed_since ? ", and has changed hands since" : "") +
+                ": the notice goes to its head office, and it must name the driver" +
+                (name.empty() ? std::string() : " (" + quoted(name, 200) + ")"));
+    const std::string_view status = trim(record.value_or_empty(ECID_F_ORG_STATUS));
+    if (!status.empty() && status != "active")
+      out.add(ECID_FINDING_ORGANISATION_NOT_ACTIVE, ECID_SEVERITY_ATTENTION, "owner", ECID_F_ORG_STATUS, status,
+              "the owning organisation is " + quoted(status, 32) + ": whoever took over its vehicles answers the notice");
+    const std::string_view office = trim(record.value_or_empty(ECID_F_ORG_HEAD_OFFICE));
+    if (office.empty())
+      out.add(ECID_FINDING_NOTICE_ROUTE, ECID_SEVERITY_ATTENTION, "owner", 0, {},
+              "the organisation register holds no head office for the owner");
+    else
+      out.add(ECID_FINDING_NOTICE_ROUTE, ECID_SEVERITY_OK, "owner", ECID_F_ORG_HEAD_OFFICE, office,
+              "head office of the owning organisation");
+  }
+
+  static bool valid_violation_code(std::string_view code) {
+    const auto parts = split(code, '.');
+    if (parts.size() < 2 || parts.size() > 3) return false;
+    for (size_t i = 0; i < 2; ++i)
+      if (!all_digits(parts[i]) || parts[i].size() > 2 || number(parts[i]) == 0) return false;
+    if (parts.size() == 3) {
+      const std::string_view point = parts[2];
+      const bool letter = point.size() == 1 && point[0] >= 'a' && point[0] <= 'z';
+      const bool d_stroke = point == "\xC4\x91";  // đ
+      if (!letter && !d_stroke) return false;
+    }
+    return true;
+  }
+
+  std::string record_id_;
+  std::string plate_;
+  std::string colour_;
+  std::string violation_day_;  // YYYY-MM-DD in Vietnam; empty when the time is unusable
+  std::vector<DocumentFinding> findings_;
+  std::optional<uint32_t> vehicle_query_;
+  std::optional<uint32_t> owner_query_;
+  std::string owner_kind_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Plate registration application.
+
+class RegistrationSession final : public ecid::sdk::Session {
+ public:
+  RegistrationSession(const ecid::sdk::Host& host, std::string_view document) {
+    pugi::xml_document xml;
+    const pugi::xml_node root = parse_root(xml, document, kRegistrationRoot, kRegistrationNamespace);
+    check_every_field(root, "Assertion");
+    const XmlReader r(kRegistrationNamespace);
+    application_id_ = r.text(root, "ApplicationId").value_or("");
+    if (application_id_.empty())
+      document_findings_.push_back(
+          {ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0, "", "the application has no ApplicationId"});
+
+    const auto date = r.text(root, "ApplicationDate");
+    if (!date) throw InvalidDocument("no ApplicationDate: the applicant's age is taken on that day");
+    const auto d = host.parse_date(*date);
+    if (!d || d->month == 0 || d->day == 0) throw InvalidDocument("ApplicationDate is not a full date");
+    application_day_ = {d->year, d->month, d->day};
+    const Ymd today = vietnam_day(host.now());
+    if (days_from_civil(d->year, d->month, d->day) > days_from_civil(today.y, today.m, today.d))
+      throw InvalidDocument("ApplicationDate is in the future");
+
+    const auto vehicle = r.child(root, "Vehicle");
+    if (!vehicle) throw InvalidDocument("no Vehicle");
+    vehicle_kind_ = std::string(trim(vehicle->attribute("kind").value()));
+    if (vehicle_kind_ != "car" && vehicle_kind_ != "motorbike")
+      throw InvalidDocument("Vehicle kind must be car or motorbike");
+
+    const auto applicant = r.child(root, "Applicant");
+    if (!applicant) throw InvalidDocument("no Applicant");
+    read_applicant(host, r, *applicant);
+  }
+
+  void plan(uint32_t round, const ecid::sdk::Answers& answers, ecid::sdk::Planner& planner) override {
+    if (round == 0) {
+      if (personal_id_.empty()) return;
+      std::vector<ecid::sdk::Claim> claims;
+      if (!full_name_.empty()) claims.push_back({ECID_F_FULL_NAME, full_name_});
+      if (!birth_date_.empty()) claims.push_back({ECID_F_BIRTH_DATE, birth_date_});
+      if (!sex_.empty()) claims.push_back({ECID_F_SEX, sex_});
+      person_query_ = planner.ask(ECID_Q_PERSON_BY_ID, "applicant", personal_id_, kRegistrationPurpose, claims,
+                                  kApplicantFields);
+      if (!assertion_.empty()) {
+        const ecid::sdk::Claim bound[] = {{ECID_F_PERSONAL_ID, personal_id_}, {ECID_F_EID_LEVEL, kRegistrationEidLevel}};
+        assertion_query_ = planner.ask(ECID_Q_EID_ASSERTION, "applicant", assertion_, kRegistrationPurpose, bound,
+                                       kAssertionFields);
+      }
+      return;
+    }
+    // Round 1: the register's plates are opened only for an applicant who checks out.
+    if (round != 1 || !person_query_) return;
+    const Identity id = identity(answers);
+    if (!id.eligible) return;
+    // An online application stands on its assertion: unverified, it opens nothing.
+    if (assertion_query_ && judge_assertion(answers.find(*assertion_query_)).code != ECID_FINDING_IDENTITY_VERIFIED)
+      return;
+    const ecid::sdk::Claim filter[] = {{ECID_F_VEHICLE_OWNER_ID, personal_id_},
+                                       {ECID_F_VEHICLE_KIND, vehicle_kind_},
+                                       {ECID_F_PLATE_STATUS, "held"}};
+    held_query_ = planner.ask(ECID_Q_VEHICLE_BY_PLATE, "applicant", "", kRegistrationPurpose, filter, kHeldPlateFields);
+  }
+
+  void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) override {
+    if (!application_id_.empty()) out.document_ref(application_id_);
+    for (const DocumentFinding& f : document_findings_) out.add(f.code, f.severity, "document", f.field, f.value, f.detail);
+    for (const DocumentFinding& f : applicant_findings_) out.add(f.code, f.severity, "applicant", f.field, f.value, f.detail);
+    if (personal_id_.empty()) {
+      if (!id_unusable_)
+        out.add(ECID_FINDING_NO_ID_GIVEN, ECID_SEVERITY_ATTENTION, "applicant", 0, {},
+                "the applicant gives no PersonalId: the identity cannot be checked");
+      return;
+    }
+    assess_identity(answers, out);
+    if (assertion_query_) assess_assertion(answers, out);
+    if (held_query_) assess_held_plates(answers, out);
+  }
+
+ private:
+  struct Identity {
+    bool found = false;
+    bool eligible = false;  // found, alive, nothing disagrees, old enough
+    std::optional<ecid::sdk::Record> record;
+  };
+
+  Identity identity(const ecid::sdk::Answers& answers) const {
+    Identity id;
+    const auto answer = answers.find(*person_query_);
+    if (!answer || !answer->found() || answer->record_count() != 1) return id;
+    id.found = true;
+    id.record = answer->record(0);
+    bool agrees = id.record->check(ECID_F_PERSONAL_ID) != ECID_CHECK_MISMATCH;
+    for (const ecid_field_check& c : id.record->checks())
+      if (c.outcome == ECID_CHECK_MISMATCH || c.outcome == ECID_CHECK_NEEDS_REVIEW) agrees = false;
+    const bool alive = trim(id.record->value_or_empty(ECID_F_DEATH_DATE)).empty();
+    id.eligible = agrees && alive && !structure_inconsistent_ && age_verdict(*id.record).old_enough;
+    return id;
+  }
+
+  struct AgeVerdict {
+    bool known = false;
+    bool old_enough = false;  // surely 15 on the application day
+    bool surely_under = false;
+    int youngest = 0;         // age if born on the latest day the register's date allows
+    bool adult = false;       // surely 18
+  };
+
+  // Age on the application day from the register's birth date, which may be partial
+  // ("1948", "1948-05"): an age is only taken as reached when every possible birthday gives it.
+  AgeVerdict age_verdict(const ecid::sdk::Record& record) const {
+    AgeVerdict v;
+    const std::string_view b = trim(record.value_or_empty(ECID_F_BIRTH_DATE));
+    if (b.size() < 4 || !all_digits(b.substr(0, 4))) return v;
+    const int year = number(b.substr(0, 4));
+    int month_lo = 1, month_hi = 12, day_lo = 1, day_hi = 31;
+    if (b.size() >= 7 && b[4] == '-' && all_digits(b.substr(5, 2))) month_lo = month_hi = number(b.substr(5, 2));
+    if (b.size() >= 10 && b[7] == '-' && all_digits(b.substr(8, 2))) day_lo = day_hi = number(b.substr(8, 2));
+    auto age = [&](int m, int d) {
+      const Ymd a = application_day_;
+      return a.y - year - ((a.m < m || (a.m == m && a.d < d)) ? 1 : 0);
+    };
+    v.known = true;
+    v.youngest = age(month_hi, day_hi);
+    const int oldest = age(month_lo, day_lo);
+    v.old_enough = v.youngest >= kMinimumOwnerAge;
+    v.surely_under = oldest < kMinimumOwnerAge;
+    v.adult = v.youngest >= kAdultAge;
+    return v;
+  }
+
+  void assess_identity(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) const {
+    if (!person_query_) return;
+    const auto answer = answers.find(*person_query_);
+    if (!usable(answer, "applicant", out, "applicant's look-up")) {
+      if (answer && answer->status() == ECID_ANSWER_NOT_FOUND)
+        out.add(ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
+                "no person with this personal ID on the register");
+      else if (answer && answer->status() == ECID_ANSWER_INVALID_KEY)
+        out.add(ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
+                with_default(answer->detail(), "the register says this ID cannot exist"));
+      return;
+    }
+    if (answer->record_count() > 1) {
+      out.add(ECID_FINDING_AMBIGUOUS, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
+              "the register holds several people for this ID");
+      return;
+    }
+    const ecid::sdk::Record record = answer->record(0);
+    bool disagreement = structure_inconsistent_ || !applicant_findings_.empty();
+    if (record.check(ECID_F_PERSONAL_ID) == ECID_CHECK_MISMATCH) {
+      disagreement = true;
+      std::string reason(with_default(record.check_reason(ECID_F_PERSONAL_ID), "the ID's digits disagree with the record"));
+      if (reason.rfind("register", 0) != 0) reason = "register: " + reason;
+      out.add(ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
+              reason);
+    }
+    std::vector<std::string_view> agree;
+    for (uint32_t field : {ECID_F_FULL_NAME, ECID_F_BIRTH_DATE, ECID_F_SEX}) {
+      const uint32_t outcome = record.check(field);
+      const std::string_view reason = record.check_reason(field);
+      if (outcome == ECID_CHECK_MATCH || outcome == ECID_CHECK_MATCH_PARTIAL) {
+        agree.push_back(field_label(field));
+      } else if (outcome == ECID_CHECK_MISMATCH) {
+        disagreement = true;
+        out.add(ECID_FINDING_MISMATCH, ECID_SEVERITY_ATTENTION, "applicant", field, {},
+                with_default(reason, "differs from the register"));
+      } else if (outcome == ECID_CHECK_NEEDS_REVIEW) {
+        disagreement = true;
+        out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, "applicant", field, {},
+                with_default(reason, "agrees with the register only loosely"));
+      } else if (outcome != 0 && outcome != ECID_CHECK_NO_VALUE) {
+        disagreement = true;
+        out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, "applicant", field, {},
+                "unknown check outcome " + std::to_string(outcome));
+      }
+    }
+    const std::string_view died = trim(record.value_or_empty(ECID_F_DEATH_DATE));
+    if (!died.empty())
+      out.add(ECID_FINDING_DECEASED, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_DEATH_DATE, died,
+              "the register records the applicant as deceased: the application cannot be theirs");
+    if (!disagreement) {
+      std::string detail = "personal ID found on the register";
+      if (!agree.empty()) detail += "; " + join_and(agree) + (agree.size() == 1 ? " agrees" : " agree");
+      out.add(ECID_FINDING_VERIFIED, ECID_SEVERITY_OK, "applicant", 0, {}, detail);
+    }
+    if (!died.empty()) return;
+    const AgeVerdict age = age_verdict(record);
+    const std::string on = " on the application day (" + ymd_text(application_day_) + ")";
+    if (!age.known) {
+      out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_BIRTH_DATE, {},
+              "the register discloses no birth date: the minimum age of 15 cannot be checked");
+    } else if (age.surely_under) {
+      out.add(ECID_FINDING_UNDER_AGE, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_BIRTH_DATE,
+              std::to_string(std::max(age.youngest, 0)),
+              "the applicant is under 15" + on + "; a vehicle owner must be 15 or older (Circular 79/2024)");
+    } else if (!age.old_enough) {
+      out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_BIRTH_DATE, {},
+              "the register holds only part of the birth date: whether the applicant is 15" + on + " is not certain");
+    } else if (!age.adult && guardian_consent_.empty()) {
+      out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_BIRTH_DATE,
+              std::to_string(age.youngest),
+              "the applicant is 15-17" + on + ": the application needs the guardian's written consent, and none is "
+              "referenced (GuardianConsent)");
+    }
+  }
+
+  static std::string verdict_code_of(std::string_view detail) {
+    const size_t colon = detail.find(": ");
+    const std::string_view code = colon == std::string_view::npos ? std::string_view() : detail.substr(0, colon);
+    const bool snake = !code.empty() && code.size() <= 32 &&
+                       std::all_of(code.begin(), code.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+    return snake ? std::string(code) : std::string("rejected");
+  }
+
+  struct Judgement {
+    uint32_t code;
+    uint32_t severity;
+    uint32_t field;
+    std::string value;
+    std::string detail;
+  };
+
+  // The eID verifier's answer (docs/eid.md): FOUND verified, REJECTED with "code: reason". A
+  // FOUND answer still fails when the register contradicts the token or the level is too low.
+  Judgement judge_assertion(const std::optional<ecid::sdk::Answer>& answer) const {
+    if (!answer)
+      return {ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
+              "the host returned no answer for the identity assertion"};
+    switch (answer->status()) {
+      case ECID_ANSWER_FOUND:
+        break;
+      case ECID_ANSWER_REJECTED:
+      case ECID_ANSWER_INVALID_KEY:
+        return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, 0, verdict_code_of(answer->detail()),
+                std::string(with_default(answer->detail(), "the electronic identity assertion was rejected"))};
+      case ECID_ANSWER_REFUSED:
+        return {ECID_FINDING_REFUSED_BY_POLICY, ECID_SEVERITY_ERROR, 0, {},
+                std::string(with_default(answer->detail(), "refused by policy"))};
+      case ECID_ANSWER_UNAVAILABLE:
+      case ECID_ANSWER_BAD_ANSWER:
+        return {ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
+                std::string(with_default(answer->detail(), "the identity assertion could not be verified"))};
+      default:
+        return {ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
+                "unexpected answer status " + std::to_string(answer->status()) + " for an identity assertion"};
+    }
+    if (answer->record_count() > 0) {
+      const ecid::sdk::Record record = answer->record(0);
+      for (const ecid_field_check& c : record.checks()) {
+        if (c.outcome != ECID_CHECK_MISMATCH) continue;
+        if (c.field == ECID_F_PERSONAL_ID)
+          return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, "different_person",
+                  "the assertion's personal ID is not on the register"};
+        return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, c.field, "mismatch",
+                "the assertion's " + std::string(field_label(c.field)) + " disagrees with the register"};
+      }
+      const std::string_view level = trim(record.value_or_empty(ECID_F_EID_LEVEL));
+      if (level.size() == 1 && level[0] >= '0' && level[0] < kRegistrationEidLevel[0])
+        return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, ECID_F_EID_LEVEL, "level_too_low",
+                "account level " + std::string(level) + " is below the level 2 registration requires"};
+    }
+    return {ECID_FINDING_IDENTITY_VERIFIED, ECID_SEVERITY_OK, ECID_F_EID_LEVEL, "level " + std::string(kRegistrationEidLevel),
+            std::string(with_default(answer->detail(), "verified"))};
+  }
+
+  void assess_assertion(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) const {
+    const Judgement j = judge_assertion(answers.find(*assertion_query_));
+    out.add(j.code, j.severity, "applicant", j.field, j.value, j.detail);
+  }
+
+  void assess_held_plates(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) const {
+    const auto answer = answers.find(*held_query_);
+    if (!usable(answer, "applicant", out, "held-plate look-up")) {
+      if (answer && answer->status() == ECID_ANSWER_INVALID_KEY)
+        out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "applicant", 0, {},
+                "the vehicle register refused the held-plate look-up: " +
+                    std::string(with_default(answer->detail(), "invalid key")));
+      return;  // NOT_FOUND: nothing is held, a new plate is issued
+    }
+    const std::string day = ymd_text(application_day_);
+    for (size_t i = 0; i < answer->record_count(); ++i) {
+      const ecid::sdk::Record record = answer->record(i);
+      if (record.value_or_empty(ECID_F_PLATE_STATUS) != "held") continue;
+      const std::string_view kind = record.value_or_empty(ECID_F_VEHICLE_KIND);
+      if (!kind.empty() && kind != vehicle_kind_) continue;
+      const auto history = parse_history(record.value_or_empty(ECID_F_PLATE_HISTORY));
+      if (!history || history->empty()) continue;
+      const PlatePeriod& current = history->back();
+      if (current.status != "held" || current.owner_id != personal_id_ || !current.to.empty()) continue;
+      const auto since = parse_iso_day(current.from);
+      if (!since) continue;
+      const Ymd until{since->y + kHoldYears, since->m, since->m == 2 && since->d == 29 ? 28 : since->d};
+      // Held on the application day, and not yet back in the pool after 5 years.
+      if (day < current.from || day >= ymd_text(until)) continue;
+      out.add(ECID_FINDING_HELD_PLATE_AVAILABLE, ECID_SEVERITY_OK, "applicant", ECID_F_PLATE,
+              record.value_or_empty(ECID_F_PLATE),
+              "held for the applicant since " + current.from + " (until " + ymd_text(until) + "): re-attach it to the new " +
+                  vehicle_kind_ + " instead of issuing a new plate (Circular 79/2024)");
+    }
+  }
+
+  void read_applicant(const ecid::sdk::Host& host, const XmlReader& r, const pugi::xml_node& node) {
+    full_name_ = r.text(node, "FullName").value_or("");
+    std::optional<int> birth_year;
+    if (auto birth = r.text(node, "BirthDate")) {
+      if (auto d = host.parse_date(*birth)) {
+        birth_date_ = std::move(*birth);
+        birth_year = d->year;
+      } else {
+        applicant_findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, ECID_F_BIRTH_DATE, "",
+                                       "BirthDate is not a date in any known format; not compared"});
+      }
+    }
+    if (auto sex = r.text(node, "Sex")) {
+      if (auto s = parse_sex(*sex)) sex_ = std::string(1, *s);
+      else
+        applicant_findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, ECID_F_SEX, "",
+                                       "Sex is not M, F, Nam or N\xE1\xBB\xAF; not compared"});
+    }
+    guardian_consent_ = r.text(node, "GuardianConsent").value_or("");
+    if (auto token = r.text(node, "Assertion"))
+      for (char c : *token)
+        if (!is_space(c)) assertion_ += c;
+    if (auto id = r.text(node, "PersonalId")) {
+      std::string digits;
+      for (char c : *id)
+        if (!is_space(c)) digits += c;
+      const ecid_personal_id_info info = host.decode_personal_id(digits);
+      if (!info.valid) {
+        id_unusable_ = true;
+        const std::string problem(ecid::sdk::view(info.problem));
+        applicant_findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, "",
+                                       "personal ID number is not valid: " + (problem.empty() ? "bad structure" : problem)});
+        return;
+      }
+      personal_id_ = std::move(digits);
+      std::vector<std::string> disagreements;
+      if (!sex_.empty() && static_cast<uint32_t>(sex_[0]) != info.sex)
+        disagreements.push_back("sex digit says " + std::string(1, static_cast<char>(info.sex)) + ", document says " + sex_);
+      if (birth_year && *birth_year != info.birth_year)
+        disagreements.push_back("birth-year digits say " + std::to_string(info.birth_year) + ", document says " +
+                                std::to_string(*birth_year));
+      if (!disagreements.empty()) {
+        structure_inconsistent_ = true;
+        std::string detail = "document: ";
+        for (size_t i = 0; i < disagreements.size(); ++i) detail += (i ? "; " : "") + disagreements[i];
+        applicant_findings_.push_back(
+            {ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, "", std::move(detail)});
+      }
+    }
+  }
+
+  std::string application_id_;
+  Ymd application_day_;
+  std::string vehicle_kind_;
+  std::string full_name_, birth_date_, sex_, personal_id_, assertion_, guardian_consent_;
+  bool id_unusable_ = false;
+  bool structure_inconsistent_ = false;
+  std::vector<DocumentFinding> document_findings_;
+  std::vector<DocumentFinding> applicant_findings_;
+  std::optional<uint32_t> person_query_, assertion_query_, held_query_;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class TrafficAdapter final : public ecid::sdk::Adapter {
+ public:
+  using ecid::sdk::Adapter::Adapter;
+  std::unique_ptr<ecid::sdk::Session> open(std::string_view document) override {
+    // Route on the root element; each session parses and validates in full.
+    pugi::xml_document probe;
+    if (!document.empty() && document.size() <= kMaxDocumentBytes &&
+        probe.load_buffer(document.data(), document.size(), pugi::parse_minimal, pugi::encoding_utf8)) {
+      const pugi::xml_node root = probe.document_element();
+      if (local_name(root) == kRegistrationRoot) return std::make_unique<RegistrationSession>(host(), document);
+    }
+    return std::make_unique<CameraSession>(host(), document);
+  }
+};
+
+}  // namespace
+
+ECID_ADAPTER(TrafficAdapter, "traffic", "1.0.0", ECID_DOCUMENT_TYPE("ViolationRecord", "urn:ecid:traffic:camera:1"),
+             ECID_DOCUMENT_TYPE("PlateRegistration", "urn:ecid:traffic:registration:1"))

@@ -1,0 +1,315 @@
+// The audit store's everyday behaviour: the chain, pseudonyms, keys, find and export.
+#include "audit_test_support.hpp"
+
+#include <ecid/log.hpp>
+
+#include <sys/stat.h>
+
+#include <set>
+#include <thread>
+
+namespace ecid::testing {
+namespace {
+
+TEST(AuditChain, AppendedRowsFormAVerifiedChain) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  write_rows(o, 100);
+
+  const AuditVerifyResult v = verify_audit(o.path, o.anchor_file);
+  EXPECT_TRUE(v.ok) << to_string(v.problem) << ": " << v.detail;
+  EXPECT_EQ(v.rows, 100u);
+  EXPECT_EQ(v.head.seq, 100u);
+  // Batches of 7 that cross a multiple of 10: 14 21 35 42 56 63 70 84 91, and 100 at close.
+  EXPECT_EQ(v.anchors_checked, 10u);
+  EXPECT_EQ(v.problem, AuditProblem::none);
+
+  // Each row links to the one before and its hash is the documented encoding's.
+  const std::vector<AuditRow> rows = all_rows(o.path);
+  ASSERT_EQ(rows.size(), 100u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].seq, i + 1);
+    EXPECT_EQ(rows[i].document_ref, "doc-" + std::to_string(i));
+    EXPECT_EQ(audit_row_hash(rows[i]), rows[i].row_hash);
+    if (i > 0) {
+      EXPECT_EQ(rows[i].prev_hash, rows[i - 1].row_hash);
+    }
+    EXPECT_EQ(rows[i].subject, audit_pseudonym(kTestKey, citizen_id(i)));
+    EXPECT_EQ(rows[i].fields_disclosed, (std::vector<std::string>{"full_name", "birth_date"}));
+    EXPECT_EQ(rows[i].time.size(), 27u);
+    EXPECT_EQ(rows[i].time.back(), 'Z');
+  }
+  EXPECT_EQ(v.head.head, rows.back().row_hash);
+  EXPECT_EQ(read_audit_head(o.path).head, rows.back().row_hash);
+}
+
+TEST(AuditChain, ReopeningContinuesTheSameChain) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  write_rows(o, 30);
+  const std::string chain = read_audit_head(o.path).chain_id;
+  write_rows(o, 25);
+  EXPECT_EQ(read_audit_head(o.path).chain_id, chain);
+  const AuditVerifyResult v = verify_audit(o.path, o.anchor_file);
+  EXPECT_TRUE(v.ok) << v.detail;
+  EXPECT_EQ(v.rows, 55u);
+}
+
+TEST(AuditChain, EmptyChainVerifies) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  { AuditLog log(o); }
+  const AuditVerifyResult v = verify_audit(o.path, o.anchor_file);
+  EXPECT_TRUE(v.ok) << v.detail;
+  EXPECT_EQ(v.rows, 0u);
+  EXPECT_EQ(v.anchors_checked, 0u);
+}
+
+TEST(AuditChain, FlushCommitsAndWriteAnchorRecordsTheHead) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.batch_rows = 1000;
+  AuditLog log(o);
+  for (int i = 0; i < 5; ++i) log.append(event(i));
+  EXPECT_EQ(sql_int(o.path, "SELECT count(*) FROM audit"), 0);  // still buffered
+  const AuditAnchor head = log.flush();
+  EXPECT_EQ(head.seq, 5u);
+  EXPECT_EQ(sql_int(o.path, "SELECT count(*) FROM audit"), 5);
+  const AuditAnchor anchored = log.write_anchor();
+  EXPECT_EQ(anchored.seq, 5u);
+  EXPECT_EQ(anchored.head, head.head);
+  const std::string anchors = read_file(o.anchor_file);
+  EXPECT_EQ(anchors, audit_anchor_line(anchored) + "\n");
+  const auto line = nlohmann::json::parse(anchors);
+  EXPECT_EQ(line["chain_id"], head.chain_id);
+  EXPECT_EQ(line["seq"], 5);
+  log.close();
+  EXPECT_THROW(log.append(event(9)), AuditError);
+  // Nothing new since the explicit anchor: close added none.
+  EXPECT_EQ(read_file(o.anchor_file), anchors);
+}
+
+TEST(AuditChain, AppendBatchKeepsEventsTogether) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  std::vector<AuditEvent> events;
+  for (int i = 0; i < 20; ++i) events.push_back(event(i));
+  {
+    AuditLog log(o);
+    log.append(event(100));
+    log.append_batch(events);
+  }
+  const auto rows = all_rows(o.path);
+  ASSERT_EQ(rows.size(), 21u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(rows[static_cast<size_t>(i) + 1].document_ref, "doc-" + std::to_string(i));
+  EXPECT_TRUE(verify_audit(o.path, o.anchor_file).ok);
+}
+
+TEST(AuditChain, BackgroundFlushCommitsAfterMaxDelay) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.batch_rows = 1000;
+  o.max_delay = std::chrono::milliseconds(50);
+  AuditLog log(o);
+  for (int i = 0; i < 3; ++i) log.append(event(i));
+  int64_t committed = 0;
+  for (int tries = 0; tries < 100 && committed < 3; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    committed = sql_int(o.path, "SELECT count(*) FROM audit");
+  }
+  EXPECT_EQ(committed, 3);
+}
+
+TEST(AuditChain, MalformedEventsAreRefused) {
+  TempDir dir;
+  AuditLog log(options(dir));
+  AuditEvent e = event(1);
+  e.kind.clear();
+  EXPECT_THROW(log.append(e), std::invalid_argument);
+  e = event(1);
+  e.fields_disclosed = {"full_name,birth_date"};
+  EXPECT_THROW(log.append(e), std::invalid_argument);
+  e.fields_disclosed = {""};
+  EXPECT_THROW(log.append(e), std::invalid_argument);
+  log.append(event(2));
+  log.close();
+  EXPECT_EQ(all_rows(options(dir).path).size(), 1u);
+}
+
+// --- pseudonyms and keys ----------------------------------------------------------------------
+
+TEST(AuditPseudonym, IsHmacSha256) {
+  // RFC 4231 test cases 2 and 6 (a key longer than the block is hashed first).
+  EXPECT_EQ(audit_pseudonym("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(audit_pseudonym(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(AuditPseudonym, DependsOnKeyAndId) {
+  const std::string id = citizen_id(4711);
+  EXPECT_EQ(audit_pseudonym(kTestKey, id), audit_pseudonym(kTestKey, id));
+  EXPECT_NE(audit_pseudonym(kTestKey, id), audit_pseudonym("another-key-0123456789abcdef", id));
+  EXPECT_NE(audit_pseudonym(kTestKey, id), audit_pseudonym(kTestKey, citizen_id(4712)));
+  EXPECT_EQ(audit_pseudonym(kTestKey, id).size(), 64u);
+}
+
+TEST(AuditPseudonym, ClearIdIsStoredNowhere) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  const std::string id = "079203004711";
+  {
+    AuditLog log(o);
+    AuditEvent e = event(1, id);
+    e.document_ref = "scan-" + id + ".xml";  // an engine mistake the store must absorb
+    e.outcome = "not_found: " + id;
+    for (int i = 0; i < 50; ++i) log.append(e);
+    log.flush();
+    // Also while the WAL still holds the rows.
+    for (const auto& f : std::filesystem::directory_iterator(dir.path()))
+      EXPECT_EQ(read_file(f.path()).find(id), std::string::npos) << f.path();
+  }
+  for (const auto& f : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(read_file(f.path()).find(id), std::string::npos) << f.path();
+  const auto rows = all_rows(o.path);
+  ASSERT_EQ(rows.size(), 50u);
+  EXPECT_EQ(rows[0].document_ref, "scan-[subject].xml");
+  EXPECT_EQ(rows[0].outcome, "not_found: [subject]");
+  EXPECT_EQ(find_audit(o.path, kTestKey, id).size(), 50u);
+}
+
+TEST(AuditKey, InlineOrFileButNotBothAndLongEnough) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.key = "short";
+  EXPECT_THROW(load_audit_key(o), AuditError);
+  EXPECT_THROW(AuditLog{o}, AuditError);
+  o.key.clear();
+  EXPECT_THROW(load_audit_key(o), AuditError);
+  o.key_file = dir.write("audit.key", std::string("  ") + kTestKey + "\n");
+  ::chmod(o.key_file.c_str(), 0600);
+  EXPECT_EQ(load_audit_key(o), kTestKey);
+  o.key = kTestKey;
+  EXPECT_THROW(load_audit_key(o), AuditError);
+  o.key.clear();
+  o.key_file = dir / "absent.key";
+  EXPECT_THROW(load_audit_key(o), AuditError);
+}
+
+TEST(AuditKey, WorldReadableKeyFileWarnsWithoutShowingTheKey) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.key.clear();
+  o.key_file = dir.write("audit.key", kTestKey);
+  ::chmod(o.key_file.c_str(), 0644);
+  std::vector<std::string> lines;
+  log::set_sink([&](log::Level, std::string_view m) { lines.emplace_back(m); });
+  EXPECT_EQ(load_audit_key(o), kTestKey);
+  log::set_sink(nullptr);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("group or others"), std::string::npos);
+  EXPECT_EQ(lines[0].find(kTestKey), std::string::npos);
+}
+
+TEST(AuditKey, DatabaseRemembersItsKey) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  write_rows(o, 3);
+  AuditOptions other = o;
+  other.key = "a-different-key-0123456789abcdef";
+  EXPECT_THROW(AuditLog{other}, AuditError);
+  EXPECT_THROW(find_audit(o.path, other.key, citizen_id(1)), AuditError);
+  // The key file and the inline key are the same key once trimmed.
+  AuditOptions from_file = o;
+  from_file.key.clear();
+  from_file.key_file = dir.write("audit.key", std::string(kTestKey) + "\n");
+  ::chmod(from_file.key_file.c_str(), 0600);
+  EXPECT_NO_THROW(AuditLog{from_file});
+}
+
+TEST(AuditKey, RefusesAnotherKindOfDatabase) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  sql(o.path, "CREATE TABLE person (pid INTEGER PRIMARY KEY, full_name TEXT)");
+  EXPECT_THROW(AuditLog{o}, AuditError);
+  EXPECT_FALSE(verify_audit(o.path).ok);
+  EXPECT_EQ(verify_audit(o.path).problem, AuditProblem::unreadable);
+  EXPECT_THROW(verify_audit(dir / "absent.db"), AuditError);
+  EXPECT_FALSE(std::filesystem::exists(dir / "absent.db"));
+}
+
+// --- find and export --------------------------------------------------------------------------
+
+TEST(AuditFind, ReturnsExactlyTheSubjectsRows) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  const std::string subjects[] = {citizen_id(11), citizen_id(22), citizen_id(33)};
+  {
+    AuditLog log(o);
+    for (int i = 0; i < 30; ++i) log.append(event(static_cast<uint64_t>(i), subjects[i % 3]));
+  }
+  for (int s = 0; s < 3; ++s) {
+    const auto rows = find_audit(o.path, kTestKey, subjects[s]);
+    ASSERT_EQ(rows.size(), 10u);
+    for (size_t k = 0; k < rows.size(); ++k) {
+      EXPECT_EQ(rows[k].document_ref, "doc-" + std::to_string(3 * k + static_cast<size_t>(s)));
+      EXPECT_EQ(rows[k].seq, 3 * k + static_cast<size_t>(s) + 1);
+      EXPECT_EQ(rows[k].purpose, "court_judgment_check");
+    }
+  }
+  EXPECT_TRUE(find_audit(o.path, kTestKey, citizen_id(44)).empty());
+}
+
+TEST(AuditExport, SequenceRangeAsJsonLines) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  write_rows(o, 50);
+  std::ostringstream out;
+  EXPECT_EQ(export_audit(o.path, parse_audit_range("10", "20"), out), 11u);
+  std::istringstream in(out.str());
+  uint64_t expected = 10;
+  for (std::string line; std::getline(in, line); ++expected) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["seq"], expected);
+    EXPECT_EQ(j["document_ref"], "doc-" + std::to_string(expected - 1));
+    EXPECT_EQ(j["subject"], audit_pseudonym(kTestKey, citizen_id(expected - 1)));
+    EXPECT_EQ(audit_row_hash(row_from_json(j)), j["row_hash"]);
+  }
+  EXPECT_EQ(expected, 21u);
+  std::ostringstream open_ended;
+  EXPECT_EQ(export_audit(o.path, parse_audit_range("45", ""), open_ended), 6u);
+}
+
+TEST(AuditExport, TimeRangeAtAnyPrecision) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  write_rows(o, 20);
+  const auto rows = all_rows(o.path);
+  const std::string first = rows.front().time, last = rows.back().time;
+  std::ostringstream sink;
+  // The whole day and the whole minute of the rows include them all.
+  EXPECT_EQ(export_audit(o.path, parse_audit_range(first.substr(0, 10), last.substr(0, 10)), sink), 20u);
+  EXPECT_EQ(export_audit(o.path, parse_audit_range(first.substr(0, 16), last.substr(0, 16) + "Z"), sink), 20u);
+  EXPECT_EQ(export_audit(o.path, parse_audit_range(first, last), sink), 20u);
+  EXPECT_EQ(export_audit(o.path, parse_audit_range("2000-01-01", "2000-12-31T23:59:59Z"), sink), 0u);
+  EXPECT_EQ(export_audit(o.path, parse_audit_range("9999-01", ""), sink), 0u);
+  // Time and sequence bounds combine.
+  EXPECT_EQ(export_audit(o.path, parse_audit_range("2000-01", "5"), sink), 5u);
+}
+
+TEST(AuditExport, BadRangesAreRefused) {
+  for (const char* bad : {"yesterday", "2025-1", "2025-13", "2025-01-32", "2025-01-31T24:00", "2025-01-31T08:15+07:00",
+                          "2025-01-31T08:15:00.", "2025/01/31", "99999999999999999999"}) {
+    EXPECT_THROW(parse_audit_range(bad, ""), std::invalid_argument) << bad;
+    EXPECT_THROW(parse_audit_range("", bad), std::invalid_argument) << bad;
+  }
+  const AuditRange r = parse_audit_range("2025-01-31 08:15:00Z", "7");
+  EXPECT_EQ(r.from_time, "2025-01-31T08:15:00");
+  EXPECT_EQ(r.to_seq, 7u);
+  // Digits alone are always a sequence number; a time needs at least year and month.
+  EXPECT_EQ(parse_audit_range("2025", "").from_seq, 2025u);
+  EXPECT_EQ(parse_audit_range("2025-01", "").from_time, "2025-01");
+}
+
+}  // namespace
+}  // namespace ecid::testing

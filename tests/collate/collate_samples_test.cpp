@@ -1,0 +1,138 @@
+// The samples of samples/social_insurance through ecid::Collation on freshly seeded registers,
+// checked row by row against the expected classes in samples/social_insurance/README.md (parsed
+// here, so that the README and the adapter cannot drift apart).
+#include "collate_test_support.hpp"
+
+#include <ecid/seed.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "../support/temp_dir.hpp"
+
+namespace {
+
+using namespace collate_test;
+
+const fs::path kSamples = fs::path(ECID_SOURCE_DIR) / "samples/social_insurance";
+
+struct Expected {
+  std::string files;  // "both" or "xml"
+  uint64_t record;
+  std::string cls, value;
+};
+
+std::string trim(std::string s) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
+  return s;
+}
+
+std::vector<Expected> read_readme() {
+  std::istringstream in(read_file(kSamples / "README.md"));
+  std::string line;
+  bool inside = false;
+  std::vector<Expected> out;
+  while (std::getline(in, line)) {
+    if (!inside) {
+      inside = line.rfind("| files | record | class | value |", 0) == 0;
+      continue;
+    }
+    if (line.empty() || line[0] != '|') break;
+    if (line.rfind("|---", 0) == 0) continue;
+    std::vector<std::string> cells;
+    std::string cell;
+    for (size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '|') {
+        cells.push_back(trim(cell));
+        cell.clear();
+      } else {
+        cell += line[i];
+      }
+    }
+    if (cells.size() < 4) throw std::runtime_error("short row in the README table: " + line);
+    out.push_back({cells[0], std::stoull(cells[1]), cells[2], cells[3]});
+  }
+  return out;
+}
+
+class Samples : public ::testing::TestWithParam<std::pair<uint64_t, uint64_t>> {
+ protected:
+  static const fs::path& folder() {
+    static ecid::testing::TempDir dir;
+    return dir.path();
+  }
+  static fs::path seeded(uint64_t people, uint64_t seed) {
+    const fs::path p = folder() / ("register-" + std::to_string(people) + "-" + std::to_string(seed) + ".db");
+    if (!fs::exists(p)) {
+      ecid::SeedOptions o;
+      o.people = people;
+      o.seed = seed;
+      o.path = p.string();
+      ecid::seed_register(o);
+    }
+    return p;
+  }
+};
+
+TEST(SamplesReadme, CoversEveryClassAndBothFiles) {
+  const auto expected = read_readme();
+  ASSERT_EQ(expected.size(), 22u);
+  std::set<std::string> classes;
+  for (const auto& e : expected) classes.insert(e.cls);
+  for (const char* cls : {"match", "mismatch_full_name", "mismatch_birth_date", "mismatch_sex", "needs_review_full_name",
+                          "id_not_found", "deceased", "id_structure_inconsistent", "legacy_id_resolved", "proposed_id",
+                          "no_id_given", "duplicate", "bad_record", "invalid_personal_id", "invalid_birth_date"})
+    EXPECT_TRUE(classes.count(cls)) << cls << " is shown by no sample";
+  EXPECT_TRUE(fs::exists(kSamples / "participants.csv"));
+  EXPECT_TRUE(fs::exists(kSamples / "participants.xml"));
+}
+
+TEST_P(Samples, EveryRecordHasTheClassTheReadmeLists) {
+  const auto [people, seed] = GetParam();
+  ecid::Collation collation(config_for(seeded(people, seed)));
+  ASSERT_NE(collation.adapters().find("social_insurance"), nullptr) << [&] {
+    std::string why;
+    for (const auto& r : collation.adapters().refused()) why += r.file.string() + ": " + r.reason + "\n";
+    return why;
+  }();
+  const auto expected = read_readme();
+  for (const char* file : {"participants.csv", "participants.xml"}) {
+    SCOPED_TRACE(file);
+    const bool xml = std::string(file).ends_with(".xml");
+    ecid::CollationOptions o;
+    o.input = kSamples / file;
+    o.output = folder() / (std::string(file) + "-" + std::to_string(people) + ".results.csv");
+    o.chunk_records = 5;  // several chunks, so that duplicates and positions cross chunk borders
+    const ecid::CollationSummary s = collation.run(o);
+    EXPECT_EQ(s.exit_class(), 1);
+    const auto rows = read_results(o.output);
+    size_t n = 0;
+    for (const Expected& e : expected) {
+      if (e.files == "xml" && !xml) continue;
+      ++n;
+      ASSERT_LE(e.record, rows.size());
+      const Row& r = rows[e.record - 1];
+      EXPECT_EQ(r[0], std::to_string(e.record));
+      EXPECT_EQ(r.cls(), e.cls) << "record " << e.record << ": " << r.findings() << " — " << r.reason();
+      EXPECT_EQ(r.value(), e.value) << "record " << e.record;
+    }
+    EXPECT_EQ(rows.size(), n);
+    EXPECT_EQ(s.records, n);
+    EXPECT_EQ(rows[19].encoding(), "vni");
+    EXPECT_EQ(rows[20].encoding(), "tcvn3");
+    for (const Row& r : rows) EXPECT_EQ(r[3].find("Nguy"), std::string::npos) << "subjects never carry names";
+  }
+}
+
+// The fixtures are in every register, whatever its size and seed.
+INSTANTIATE_TEST_SUITE_P(Registers, Samples,
+                         ::testing::Values(std::pair<uint64_t, uint64_t>{200, 1},
+                                           std::pair<uint64_t, uint64_t>{5000, 20240521}));
+
+}  // namespace
