@@ -7,6 +7,8 @@
 // look-ups (and the filer's assertion), assess() turns the answers into findings. No I/O, no
 // logging of personal data.
 #include <ecid/adapter.hpp>
+#include <ecid/sdk_text.hpp>
+#include <ecid/sdk_xml.hpp>
 
 #include <pugixml.hpp>
 
@@ -23,7 +25,19 @@
 
 namespace {
 
+using ecid::sdk::all_digits;
+using ecid::sdk::children_named;
 using ecid::sdk::InvalidDocument;
+using ecid::sdk::is_element;
+using ecid::sdk::is_space;
+using ecid::sdk::is_valid_utf8;
+using ecid::sdk::join_and;
+using ecid::sdk::local_name;
+using ecid::sdk::namespace_of;
+using ecid::sdk::quoted;
+using ecid::sdk::trim;
+using ecid::sdk::utf8_prefix;
+using ecid::sdk::with_default;
 
 constexpr const char* kRoot = "CaseFiling";
 constexpr const char* kNamespace = "urn:ecid:court:filing:1";
@@ -49,69 +63,7 @@ constexpr uint32_t kByLegacyIdFields[] = {ECID_F_PERSONAL_ID, ECID_F_DEATH_DATE,
                                           ECID_F_PERMANENT_RESIDENCE};
 
 // ---------------------------------------------------------------------------------------------
-// Small text helpers. The adapter may not depend on host code, so it carries its own.
-
-bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;  // continuation byte in lead position, overlong lead C0/C1, or > F4
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;  // overlong form, beyond Unicode, or a surrogate
-    i += len;
-  }
-  return true;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The longest prefix of valid UTF-8 `s` that fits in `max` bytes, cut between characters.
-std::string utf8_prefix(std::string_view s, size_t max) {
-  if (s.size() <= max) return std::string(s);
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut));
-}
-
-// Document text quoted in a message: bounded, and never bytes that are not UTF-8.
-std::string quoted(std::string_view s, size_t max = 64) {
-  return is_valid_utf8(s) ? utf8_prefix(s, max) : std::string("(not UTF-8)");
-}
+// Text. The shared helpers are the SDK's (ecid/sdk_text.hpp); these are the court's own.
 
 std::string_view field_label(uint32_t field) {
   switch (field) {
@@ -121,16 +73,6 @@ std::string_view field_label(uint32_t field) {
     case ECID_F_PERSONAL_ID: return "personal ID";
     default: return "field";
   }
-}
-
-// Joins "a", "b", "c" as "a, b and c".
-std::string join_and(const std::vector<std::string_view>& parts) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += (i + 1 == parts.size()) ? " and " : ", ";
-    out += parts[i];
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,35 +174,7 @@ CaseNumberCheck check_case_number(std::string_view raw, int current_year) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// XML reading with namespaces (pugixml has none of its own).
-
-std::string_view local_name(const pugi::xml_node& n) {
-  std::string_view name = n.name();
-  const size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-// The namespace URI in scope for the element's prefix; empty when none is declared.
-std::string_view namespace_of(pugi::xml_node n) {
-  const std::string_view name = n.name();
-  const size_t colon = name.find(':');
-  std::string attr = "xmlns";
-  if (colon != std::string_view::npos) attr += ":" + std::string(name.substr(0, colon));
-  for (pugi::xml_node e = n; e && e.type() == pugi::node_element; e = e.parent())
-    if (pugi::xml_attribute a = e.attribute(attr.c_str())) return a.value();
-  return {};
-}
-
-bool is_ours(const pugi::xml_node& n, std::string_view local) {
-  return n.type() == pugi::node_element && local_name(n) == local && namespace_of(n) == kNamespace;
-}
-
-std::vector<pugi::xml_node> children_named(const pugi::xml_node& parent, std::string_view local) {
-  std::vector<pugi::xml_node> out;
-  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
-    if (is_ours(c, local)) out.push_back(c);
-  return out;
-}
+// XML. Namespaces are the SDK's (ecid/sdk_xml.hpp); paths and bounds are the court's own.
 
 // "CaseFiling/Parties/Party[3]/FullName": where a problem is, without its content.
 std::string path_of(pugi::xml_node n) {
@@ -301,7 +215,8 @@ void check_every_field(const pugi::xml_node& root) {
       }
     } else if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) {
       const std::string_view v = n.value();
-      const bool assertion = is_ours(n.parent(), "Assertion") && is_ours(n.parent().parent(), "Filer") &&
+      const bool assertion = is_element(n.parent(), "Assertion", kNamespace) &&
+                             is_element(n.parent().parent(), "Filer", kNamespace) &&
                              n.parent().parent().parent() == root;
       if (assertion && v.size() > kMaxAssertionBytes)
         throw InvalidDocument("text of " + path_of(n.parent()) + " is longer than 16 KiB (" +
@@ -323,7 +238,7 @@ void check_every_field(const pugi::xml_node& root) {
 
 // Text of the one child element `local` of `parent`; nullopt when absent or empty.
 std::optional<std::string> child_text(const pugi::xml_node& parent, std::string_view local) {
-  const auto found = children_named(parent, local);
+  const auto found = children_named(parent, local, kNamespace);
   if (found.empty()) return std::nullopt;
   if (found.size() > 1)
     throw InvalidDocument(path_of(parent) + " has " + std::to_string(found.size()) + " " +
@@ -500,7 +415,7 @@ class CourtSession final : public ecid::sdk::Session {
 
   // <Filer party="N" channel="online|in_person|post"><Assertion>token</Assertion></Filer>
   void read_filer(const pugi::xml_node& root) {
-    const auto nodes = children_named(root, "Filer");
+    const auto nodes = children_named(root, "Filer", kNamespace);
     if (nodes.empty()) return;  // a filing without a Filer is checked as before
     if (nodes.size() > 1) throw InvalidDocument("CaseFiling has more than one Filer element");
     const pugi::xml_node node = nodes[0];
@@ -522,7 +437,7 @@ class CourtSession final : public ecid::sdk::Session {
     else if (channel == "post") f.channel = Channel::Post;
     else throw InvalidDocument("Filer: channel must be online, in_person or post");
 
-    const auto assertions = children_named(node, "Assertion");
+    const auto assertions = children_named(node, "Assertion", kNamespace);
     if (assertions.size() > 1)
       throw InvalidDocument("Filer has " + std::to_string(assertions.size()) +
                             " Assertion elements; expected at most one");
@@ -542,10 +457,10 @@ class CourtSession final : public ecid::sdk::Session {
   }
 
   void read_parties(const ecid::sdk::Host& host, const pugi::xml_node& root) {
-    const auto lists = children_named(root, "Parties");
+    const auto lists = children_named(root, "Parties", kNamespace);
     if (lists.size() > 1) throw InvalidDocument("CaseFiling has more than one Parties element");
     if (lists.empty()) throw InvalidDocument("no parties: CaseFiling has no Parties element");
-    const auto nodes = children_named(lists[0], "Party");
+    const auto nodes = children_named(lists[0], "Party", kNamespace);
     if (nodes.empty()) throw InvalidDocument("no parties: Parties holds no Party");
     if (nodes.size() > kMaxParties)
       throw InvalidDocument("too many parties: " + std::to_string(nodes.size()) + " (at most " +
@@ -787,10 +702,6 @@ class CourtSession final : public ecid::sdk::Session {
     out.add(ECID_FINDING_ADDRESS_FOR_SERVICE, ECID_SEVERITY_ATTENTION, p.subject_ref, 0, {},
             "no residence on the register: serve by public posting at the last known residence "
             "(CPC Art. 179)");
-  }
-
-  static std::string_view with_default(std::string_view s, std::string_view fallback) {
-    return s.empty() ? fallback : s;
   }
 
   // The verdict code the host puts before ': ' in a rejection's detail ("expired: ..."), or

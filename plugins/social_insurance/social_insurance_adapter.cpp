@@ -12,6 +12,8 @@
 // ECID_Q_BATCH_DUPLICATES and ECID_F_SECTOR_RECORD_ID were added in ABI 1.1.
 #define ECID_ADAPTER_ABI_MINOR 1
 #include <ecid/adapter.hpp>
+#include <ecid/sdk_text.hpp>
+#include <ecid/sdk_xml.hpp>
 
 #include <pugixml.hpp>
 
@@ -29,7 +31,14 @@
 
 namespace {
 
+using ecid::sdk::all_digits;
 using ecid::sdk::InvalidDocument;
+using ecid::sdk::is_valid_utf8;
+using ecid::sdk::join_and;
+using ecid::sdk::local_name;
+using ecid::sdk::namespace_of;
+using ecid::sdk::trim;
+using ecid::sdk::with_default;
 
 constexpr const char* kRoot = "ParticipantBatch";
 constexpr const char* kNamespace = "urn:ecid:social-insurance:participants:1";
@@ -47,56 +56,7 @@ constexpr uint32_t kResolvingFields[] = {ECID_F_PERSONAL_ID, ECID_F_DEATH_DATE};
 constexpr uint32_t kDuplicateFields[] = {ECID_F_SECTOR_RECORD_ID};
 
 // ---------------------------------------------------------------------------------------------
-// Small text helpers. The adapter may not depend on host code, so it carries its own.
-
-bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
-  }
-  return true;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+// Text. The shared helpers are the SDK's (ecid/sdk_text.hpp); these are social insurance's own.
 
 // Identifiers are printed in groups ("001 085 000 101", "01-2087-8811"): keep the digits when
 // only digits and separators are present, else return the text unchanged (it then fails).
@@ -120,17 +80,6 @@ std::string_view field_label(uint32_t field) {
     default: return "field";
   }
 }
-
-std::string join_and(const std::vector<std::string_view>& parts) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += (i + 1 == parts.size()) ? " and " : ", ";
-    out += parts[i];
-  }
-  return out;
-}
-
-std::string_view with_default(std::string_view s, std::string_view fallback) { return s.empty() ? fallback : s; }
 
 // Sex as VSS systems write it: M/F, Nam/Nữ (NFC or NFD, any case), or the numeric 1 = male,
 // 2 = female of the health-insurance card. Returns 'M', 'F' or 0.
@@ -272,25 +221,6 @@ char detect_delimiter(std::string_view header) {
   if (semicolon > comma && semicolon >= tab) return ';';
   if (tab > comma && tab > semicolon) return '\t';
   return ',';
-}
-
-// ---------------------------------------------------------------------------------------------
-// XML with namespaces (pugixml has none of its own).
-
-std::string_view local_name(const pugi::xml_node& n) {
-  std::string_view name = n.name();
-  const size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-std::string_view namespace_of(pugi::xml_node n) {
-  const std::string_view name = n.name();
-  const size_t colon = name.find(':');
-  std::string attr = "xmlns";
-  if (colon != std::string_view::npos) attr += ":" + std::string(name.substr(0, colon));
-  for (pugi::xml_node e = n; e && e.type() == pugi::node_element; e = e.parent())
-    if (pugi::xml_attribute a = e.attribute(attr.c_str())) return a.value();
-  return {};
 }
 
 // ---------------------------------------------------------------------------------------------

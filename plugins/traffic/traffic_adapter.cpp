@@ -11,6 +11,8 @@
 // Pure function of data: no I/O, no logging of personal data. Plates are sent to the host as
 // the document writes them; the host normalises them with its plate rules.
 #include <ecid/adapter.hpp>
+#include <ecid/sdk_text.hpp>
+#include <ecid/sdk_xml.hpp>
 
 #include <pugixml.hpp>
 
@@ -26,7 +28,18 @@
 
 namespace {
 
+using ecid::sdk::all_digits;
 using ecid::sdk::InvalidDocument;
+using ecid::sdk::is_digit;
+using ecid::sdk::is_space;
+using ecid::sdk::is_valid_utf8;
+using ecid::sdk::join_and;
+using ecid::sdk::local_name;
+using ecid::sdk::namespace_of;
+using ecid::sdk::quoted;
+using ecid::sdk::trim;
+using ecid::sdk::with_default;
+using ecid::sdk::XmlReader;
 
 constexpr const char* kCameraRoot = "ViolationRecord";
 constexpr const char* kCameraNamespace = "urn:ecid:traffic:camera:1";
@@ -57,64 +70,13 @@ constexpr uint32_t kHeldPlateFields[] = {ECID_F_PLATE, ECID_F_VEHICLE_KIND, ECID
 constexpr uint32_t kAssertionFields[] = {ECID_F_EID_LEVEL};
 
 // ---------------------------------------------------------------------------------------------
-// Text helpers. An adapter may not depend on host code, so it carries its own.
-
-bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    else return false;
-    if (i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
-  }
-  return true;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
+// Text. The shared helpers are the SDK's (ecid/sdk_text.hpp); these are the traffic adapter's own.
 
 int number(std::string_view digits) {
   int n = 0;
   for (char c : digits) n = n * 10 + (c - '0');
   return n;
 }
-
-std::string utf8_prefix(std::string_view s, size_t max) {
-  if (s.size() <= max) return std::string(s);
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut));
-}
-
-std::string quoted(std::string_view s, size_t max = 64) {
-  return is_valid_utf8(s) ? utf8_prefix(s, max) : std::string("(not UTF-8)");
-}
-
-std::string_view with_default(std::string_view s, std::string_view fallback) { return s.empty() ? fallback : s; }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -239,67 +201,7 @@ Ymd vietnam_day(int64_t unix_seconds) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// XML with namespaces (pugixml has none of its own).
-
-std::string_view local_name(const pugi::xml_node& n) {
-  std::string_view name = n.name();
-  const size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-std::string_view namespace_of(pugi::xml_node n) {
-  const std::string_view name = n.name();
-  const size_t colon = name.find(':');
-  std::string attr = "xmlns";
-  if (colon != std::string_view::npos) attr += ":" + std::string(name.substr(0, colon));
-  for (pugi::xml_node e = n; e && e.type() == pugi::node_element; e = e.parent())
-    if (pugi::xml_attribute a = e.attribute(attr.c_str())) return a.value();
-  return {};
-}
-
-class XmlReader {
- public:
-  explicit XmlReader(std::string_view ns) : ns_(ns) {}
-
-  bool is_ours(const pugi::xml_node& n, std::string_view local) const {
-    return n.type() == pugi::node_element && local_name(n) == local && namespace_of(n) == ns_;
-  }
-  std::vector<pugi::xml_node> children(const pugi::xml_node& parent, std::string_view local) const {
-    std::vector<pugi::xml_node> out;
-    for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
-      if (is_ours(c, local)) out.push_back(c);
-    return out;
-  }
-  // The one child `local`; nullopt when absent; two is an error.
-  std::optional<pugi::xml_node> child(const pugi::xml_node& parent, std::string_view local) const {
-    const auto found = children(parent, local);
-    if (found.empty()) return std::nullopt;
-    if (found.size() > 1)
-      throw InvalidDocument(std::string(local_name(parent)) + " has " + std::to_string(found.size()) + " " +
-                            std::string(local) + " elements; expected at most one");
-    return found[0];
-  }
-  // Trimmed text of the one child `local`; nullopt when absent or empty.
-  std::optional<std::string> text(const pugi::xml_node& parent, std::string_view local) const {
-    const auto node = child(parent, local);
-    if (!node) return std::nullopt;
-    return own_text(*node);
-  }
-  static std::optional<std::string> own_text(const pugi::xml_node& node) {
-    std::string text;
-    for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-      if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
-      else if (c.type() == pugi::node_element)
-        throw InvalidDocument(std::string(local_name(node)) + " must hold text, not elements");
-    }
-    const std::string_view t = trim(text);
-    if (t.empty()) return std::nullopt;
-    return std::string(t);
-  }
-
- private:
-  std::string_view ns_;
-};
+// XML. Namespaces and XmlReader are the SDK's (ecid/sdk_xml.hpp); the bounds are the traffic adapter's own.
 
 // Every text and attribute value bounded and valid UTF-8; iterative, so deep nesting cannot
 // exhaust the stack. `long_element` may hold up to kMaxAssertionBytes (a signed token).
@@ -459,15 +361,6 @@ struct DocumentFinding {
   std::string value;
   std::string detail;
 };
-
-std::string join_and(const std::vector<std::string_view>& parts) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += (i + 1 == parts.size()) ? " and " : ", ";
-    out += parts[i];
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Camera violation record.

@@ -168,6 +168,7 @@ TEST_P(BackendSuite, VehicleAndOrganisationKindsUseTheSameInterface) {
     LookupResult r = one(q);
     ASSERT_EQ(r.status, ECID_ANSWER_FOUND) << r.detail;
     EXPECT_NE(r.records.at(0).find(ECID_F_VEHICLE_KIND), nullptr);
+    EXPECT_EQ(r.source.substr(0, r.source.find('/')), "vehicle") << r.source;  // reports name the register
   }
   for (const std::string& code : codes) {
     LookupRequest q = by_id(code, {ECID_F_ORG_CODE, ECID_F_ORG_NAME});
@@ -175,6 +176,7 @@ TEST_P(BackendSuite, VehicleAndOrganisationKindsUseTheSameInterface) {
     LookupResult r = one(q);
     ASSERT_EQ(r.status, ECID_ANSWER_FOUND) << r.detail;
     EXPECT_NE(r.records.at(0).find(ECID_F_ORG_NAME), nullptr);
+    EXPECT_EQ(r.source.substr(0, r.source.find('/')), "organisation") << r.source;
   }
 }
 

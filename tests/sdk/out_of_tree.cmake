@@ -35,7 +35,8 @@ set(prefix ${WORK}/prefix)
 file(COPY ${TEMPLATE}/ DESTINATION ${WORK}/src)
 
 step("install the SDK into a temporary prefix" 0 ${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
-foreach(f include/ecid/contract.h include/ecid/adapter.hpp lib/cmake/ecid/ecidConfig.cmake
+foreach(f include/ecid/contract.h include/ecid/adapter.hpp include/ecid/sdk_text.hpp include/ecid/sdk_xml.hpp
+          lib/cmake/ecid/ecidConfig.cmake
           lib/cmake/ecid/ecidConfigVersion.cmake lib/cmake/ecid/EcidAdapter.cmake lib/pkgconfig/ecid-adapter.pc
           share/ecid/ecid-adapter.map bin/ecid)
   if(NOT EXISTS ${prefix}/${f})

@@ -507,6 +507,10 @@ class HttpRegister final : public RegisterBackend {
       r.detail.clear();
       r.status = ECID_ANSWER_UNAVAILABLE;
       const LookupRequest& q = requests[i];
+      // The same remote platform serves every register: name the one that answered.
+      r.source = q.kind == ECID_Q_VEHICLE_BY_PLATE       ? "vehicle/http"
+                 : q.kind == ECID_Q_ORGANISATION_BY_CODE ? "organisation/http"
+                                                         : source_name();
       if (!is_idempotent_lookup(q.kind)) {
         r.detail = "query kind '" + std::string(query_kind_name(q.kind)) + "' is not served by a remote register";
       } else if (q.purpose.empty()) {
@@ -870,7 +874,9 @@ class HttpRegister final : public RegisterBackend {
           r.detail = "unusable register answer: " + problems[k];
           r.records.clear();
         } else {
+          std::string source = std::move(r.source);  // set per kind before sending
           r = std::move(parsed[k]);
+          r.source = std::move(source);
         }
       }
       return true;

@@ -5,6 +5,7 @@
 // the host for register look-ups, assess() turns the answers into findings. It never does I/O
 // and never logs personal data. Copy this file, rename the types, keep the shape.
 #include <ecid/adapter.hpp>
+#include <ecid/sdk_text.hpp>
 
 #include <pugixml.hpp>
 
@@ -16,31 +17,16 @@
 namespace {
 
 using ecid::sdk::InvalidDocument;
+using ecid::sdk::is_valid_utf8;  // sdk_text.hpp: small text helpers every adapter needs
+using ecid::sdk::trim;
 
 constexpr std::string_view kPurpose = "template.permit";  // declared in the manifest
 constexpr size_t kMaxDocumentBytes = 1u << 20;  // a permit application is a few KiB
 constexpr size_t kMaxFieldBytes = 256;
 constexpr uint32_t kWantedFields[] = {ECID_F_CURRENT_RESIDENCE};  // ⊆ manifest fields
 
-// The host hands over bytes; rejecting non-UTF-8 here keeps bad bytes out of every claim.
-bool is_valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                                : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += len;
-  }
-  return true;
-}
-
 std::string text_of(const pugi::xml_node& parent, const char* name) {
-  std::string v = parent.child(name).text().get();
-  const auto not_space = [](unsigned char c) { return c != ' ' && c != '\t' && c != '\n' && c != '\r'; };
-  v.erase(v.begin(), std::find_if(v.begin(), v.end(), not_space));
-  v.erase(std::find_if(v.rbegin(), v.rend(), not_space).base(), v.end());
+  std::string v(trim(parent.child(name).text().get()));
   if (v.size() > kMaxFieldBytes) throw InvalidDocument(std::string(name) + " is too long");
   return v;
 }
