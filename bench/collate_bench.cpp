@@ -3,12 +3,14 @@
 // register on the ID with plain equality of name, birth date and sex.
 //
 //   collate_bench [--people N] [--records N] [--dir D] [--threads T] [--chunk C] [--seed S]
-//                 [--reuse] [--no-baseline] [--keep]
+//                 [--runs R] [--audit] [--reuse] [--no-baseline] [--keep]
 //
 // Defaults: 1,000,000 people and records (a few minutes). The national figure:
 //   collate_bench --people 10000000 --records 10000000 --dir /big/disk
 // Both programs run as child processes on the same files, warm (both files are read once before
-// each timed run); wall time and peak RSS (getrusage of the child) are printed for each.
+// each timed run); wall time and peak RSS (getrusage of the child) are printed for each. The
+// contenders alternate R times (default 3) and the medians are compared: the machine is shared.
+// --audit adds a third contender: ecid with the hash-chained audit trail on (one row per query).
 #include <ecid/register_schema.hpp>
 #include <ecid/seed.hpp>
 #include <ecid/text.hpp>
@@ -48,6 +50,8 @@ struct Options {
   bool reuse = false;
   bool baseline = true;
   bool keep = false;
+  unsigned runs = 3;
+  bool audit = false;
 };
 
 // xoshiro-free small generator: splitmix64 is enough for a data mix.
@@ -343,10 +347,12 @@ int main(int argc, char** argv) {
     else if (a == "--reuse") o.reuse = true;
     else if (a == "--no-baseline") o.baseline = false;
     else if (a == "--keep") o.keep = true;
+    else if (a == "--runs") o.runs = std::max(1u, static_cast<unsigned>(std::stoul(value())));
+    else if (a == "--audit") o.audit = true;
     else {
       std::fprintf(stderr,
                    "usage: collate_bench [--people N] [--records N] [--dir D] [--threads T] [--chunk C] [--seed S] "
-                   "[--reuse] [--no-baseline] [--keep]\n");
+                   "[--runs R] [--audit] [--reuse] [--no-baseline] [--keep]\n");
       return 2;
     }
   }
@@ -394,51 +400,105 @@ int main(int argc, char** argv) {
   };
   std::printf("load average before the runs: %.2f (2 cores; others' work slows both contenders)\n", load());
   std::fflush(stdout);
-  std::vector<std::string> cmd = {ECID_CLI, "-q", "-c", config.string(), "collate", batch.string(), "--out",
-                                  results.string(), "--restart", "--threads", std::to_string(o.threads), "--chunk",
-                                  std::to_string(o.chunk)};
-  std::string shown;
-  for (const auto& a : cmd) shown += a + " ";
-  std::printf("\necid:     %s\n", shown.c_str());
-  const ChildRun e = run_child(cmd, {}, o.dir / "ecid.out", o.dir / "ecid.err");
-  std::printf("  exit %d, %.1f s, %.0f records/s, %.1f s CPU (%.1f us/record), peak RSS %.0f MiB\n", e.exit_code,
-              e.seconds, static_cast<double>(records) / e.seconds, e.cpu_seconds, e.cpu_seconds / static_cast<double>(records) * 1e6,
-              static_cast<double>(e.max_rss_kb) / 1024.0);
+  const fs::path audited_config = o.dir / "ecid-audit.yaml";
+  {
+    std::ifstream in(config);
+    std::ofstream out(audited_config);
+    out << in.rdbuf() << "audit:\n  path: " << (o.dir / "audit.db").string() << "\n  key_file: "
+        << (o.dir / "audit.key").string() << "\n  anchor_file: " << (o.dir / "audit.anchors").string() << "\n";
+  }
+  auto collate_cmd = [&](const fs::path& cfg) {
+    return std::vector<std::string>{ECID_CLI, "-q", "-c", cfg.string(), "collate", batch.string(), "--out",
+                                    results.string(), "--restart", "--threads", std::to_string(o.threads), "--chunk",
+                                    std::to_string(o.chunk)};
+  };
+  auto shown = [](const std::vector<std::string>& argv) {
+    std::string out;
+    for (const auto& a : argv) out += a + " ";
+    return out;
+  };
+  const fs::path work = o.dir / "baseline.db";
+  const fs::path script = o.dir / "baseline.sql";
+  {
+    std::ofstream s(script);
+    s << "PRAGMA journal_mode=OFF;\nPRAGMA synchronous=OFF;\n.mode csv\n.import " << batch.string() << " batch\n"
+      << "ATTACH '" << reg.string() << "' AS reg;\n.output " << (o.dir / "baseline.csv").string() << "\n"
+      << "SELECT b.si_code, b.personal_id,\n"
+         "  CASE WHEN p.pid IS NULL THEN 'id_not_found'\n"
+         "       WHEN p.full_name = b.full_name\n"
+         "        AND p.birth_date = substr(b.birth_date, 7, 4) || '-' || substr(b.birth_date, 4, 2) || '-' || substr(b.birth_date, 1, 2)\n"
+         "        AND p.sex = CASE WHEN b.sex IN ('Nam', '1', 'M') THEN 'M' ELSE 'F' END THEN 'match'\n"
+         "       ELSE 'mismatch' END\n"
+         "FROM batch b LEFT JOIN reg.person p ON p.pid = CAST(b.personal_id AS INTEGER);\n";
+  }
+  std::printf("\necid:     %s\n", shown(collate_cmd(config)).c_str());
+  if (o.audit) std::printf("+audit:   %s\n", shown(collate_cmd(audited_config)).c_str());
+  if (o.baseline) std::printf("baseline: /usr/bin/sqlite3 %s < %s\n", work.c_str(), script.c_str());
 
-  if (o.baseline) {
-    const fs::path work = o.dir / "baseline.db";
-    const fs::path script = o.dir / "baseline.sql";
-    fs::remove(work);
-    {
-      std::ofstream s(script);
-      s << "PRAGMA journal_mode=OFF;\nPRAGMA synchronous=OFF;\n.mode csv\n.import " << batch.string() << " batch\n"
-        << "ATTACH '" << reg.string() << "' AS reg;\n.output " << (o.dir / "baseline.csv").string() << "\n"
-        << "SELECT b.si_code, b.personal_id,\n"
-           "  CASE WHEN p.pid IS NULL THEN 'id_not_found'\n"
-           "       WHEN p.full_name = b.full_name\n"
-           "        AND p.birth_date = substr(b.birth_date, 7, 4) || '-' || substr(b.birth_date, 4, 2) || '-' || substr(b.birth_date, 1, 2)\n"
-           "        AND p.sex = CASE WHEN b.sex IN ('Nam', '1', 'M') THEN 'M' ELSE 'F' END THEN 'match'\n"
-           "       ELSE 'mismatch' END\n"
-           "FROM batch b LEFT JOIN reg.person p ON p.pid = CAST(b.personal_id AS INTEGER);\n";
-    }
+  struct Contender {
+    const char* name;
+    std::vector<ChildRun> runs;
+  };
+  Contender plain{"ecid", {}}, audited{"ecid+audit", {}}, sql{"baseline", {}};
+  auto report = [&](const ChildRun& r, const char* name, unsigned run) {
+    std::printf("  run %u %-10s exit %d, %6.1f s, %7.0f records/s, %6.1f s CPU (%.1f us/record), peak RSS %.0f MiB\n",
+                run, name, r.exit_code, r.seconds, static_cast<double>(records) / r.seconds, r.cpu_seconds,
+                r.cpu_seconds / static_cast<double>(records) * 1e6, static_cast<double>(r.max_rss_kb) / 1024.0);
+    std::fflush(stdout);
+  };
+  for (unsigned run = 1; run <= o.runs; ++run) {
     warm(reg);
     warm(batch);
-    std::printf("baseline: /usr/bin/sqlite3 %s < %s\n", work.c_str(), script.c_str());
-    const ChildRun b = run_child({"/usr/bin/sqlite3", work.string()}, script, o.dir / "baseline.out", o.dir / "baseline.err");
-    std::printf("  exit %d, %.1f s, %.0f records/s, %.1f s CPU (%.1f us/record), peak RSS %.0f MiB\n", b.exit_code,
-                b.seconds, static_cast<double>(records) / b.seconds, b.cpu_seconds,
-                b.cpu_seconds / static_cast<double>(records) * 1e6, static_cast<double>(b.max_rss_kb) / 1024.0);
-    std::printf("\necid / baseline speed: %.2fx\n", b.seconds / e.seconds);
-    if (!o.keep) {
-      fs::remove(work);
-      fs::remove(o.dir / "baseline.csv");
+    plain.runs.push_back(run_child(collate_cmd(config), {}, o.dir / "ecid.out", o.dir / "ecid.err"));
+    report(plain.runs.back(), plain.name, run);
+    if (o.audit) {
+      for (const char* f : {"audit.db", "audit.db-wal", "audit.db-shm", "audit.anchors"}) fs::remove(o.dir / f);
+      warm(reg);
+      warm(batch);
+      audited.runs.push_back(run_child(collate_cmd(audited_config), {}, o.dir / "ecid-audit.out", o.dir / "ecid-audit.err"));
+      report(audited.runs.back(), audited.name, run);
     }
+    if (o.baseline) {
+      fs::remove(work);
+      warm(reg);
+      warm(batch);
+      sql.runs.push_back(run_child({"/usr/bin/sqlite3", work.string()}, script, o.dir / "baseline.out", o.dir / "baseline.err"));
+      report(sql.runs.back(), sql.name, run);
+    }
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  };
+  auto median_of = [&](const Contender& c, auto member) {
+    std::vector<double> v;
+    for (const auto& r : c.runs) v.push_back(static_cast<double>(r.*member));
+    return median(v);
+  };
+  std::printf("\nmedians of %u run(s):\n", o.runs);
+  for (const Contender* c : {&plain, &audited, &sql}) {
+    if (c->runs.empty()) continue;
+    const double sec = median_of(*c, &ChildRun::seconds);
+    std::printf("  %-10s %6.1f s, %7.0f records/s, %6.1f s CPU, peak RSS %.0f MiB\n", c->name, sec,
+                static_cast<double>(records) / sec, median_of(*c, &ChildRun::cpu_seconds),
+                median_of(*c, &ChildRun::max_rss_kb) / 1024.0);
+  }
+  const double e_sec = median_of(plain, &ChildRun::seconds);
+  if (!sql.runs.empty()) std::printf("ecid / baseline speed: %.2fx\n", median_of(sql, &ChildRun::seconds) / e_sec);
+  if (!audited.runs.empty())
+    std::printf("ecid+audit / ecid speed: %.2f (the audit trail's cost in the collation)\n",
+                e_sec / median_of(audited, &ChildRun::seconds));
+  int worst_exit = 0;
+  long peak_rss = 0;
+  for (const auto& r : plain.runs) worst_exit = std::max(worst_exit, r.exit_code), peak_rss = std::max(peak_rss, r.max_rss_kb);
+  if (!o.keep) {
+    fs::remove(work);
+    fs::remove(o.dir / "baseline.csv");
   }
   std::printf("ecid goal: %llu records in under 60 s (>= 170,000 records/s), peak RSS under 1 GiB: %s\n",
               static_cast<unsigned long long>(records),
-              e.exit_code <= 1 && static_cast<double>(records) / e.seconds >= 170000 && e.max_rss_kb < 1024 * 1024
-                  ? "met"
-                  : "NOT met");
+              worst_exit <= 1 && static_cast<double>(records) / e_sec >= 170000 && peak_rss < 1024 * 1024 ? "met"
+                                                                                                          : "NOT met");
   if (!o.keep) fs::remove(results);
-  return e.exit_code <= 1 ? 0 : 1;
+  return worst_exit <= 1 ? 0 : 1;
 }

@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config
   libboost-dev libpugixml-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libcurl4-openssl-dev libssl-dev libicu-dev libcli11-dev nlohmann-json3-dev
-  libcpp-httplib-dev libgtest-dev libgmock-dev
+  libcpp-httplib-dev libgtest-dev libgmock-dev libgoogle-perftools-dev
 )
 
 missing=()

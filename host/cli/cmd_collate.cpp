@@ -27,7 +27,6 @@ struct CollateCli {
   size_t chunk = 20000;
   unsigned threads = 2;
   bool restart = false;
-  bool audit = false;
 };
 
 std::string thousands(uint64_t n) {
@@ -111,15 +110,9 @@ int cmd_collate(const GlobalOptions& g, const CollateCli& c) {
   o.chunk_records = c.chunk;
   o.threads = c.threads;
   o.restart = c.restart;
-  std::unique_ptr<AuditLog> audit;
-  if (c.audit) {
-    if (config.audit_path.empty()) throw ConfigError("--audit: the configuration has no audit.path");
-    AuditOptions ao;
-    ao.path = config.audit_path;
-    ao.key_file = config.audit_key_file;
-    ao.anchor_file = config.audit_anchor_file;
-    ao.anchor_every = config.audit_anchor_every;
-    audit = std::make_unique<AuditLog>(ao);
+  // As for ecid check: an audit trail in the configuration means every query is audited.
+  std::unique_ptr<AuditLog> audit = open_configured_audit(config);
+  if (audit) {
     o.audit = audit.get();
     o.audit_db = config.audit_path;
   }
@@ -162,6 +155,8 @@ void add_collate_commands(CLI::App& app, const GlobalOptions& g, CommandTable& t
       "is refused: use --restart to start over.\n"
       "Bad records (unparseable lines, broken elements, undecodable bytes) get a row of class bad_record with their "
       "line and byte offset; they never stop the batch.\n"
+      "Audit: when the configuration has an audit: section, every register query gets one row in the audit trail, "
+      "as with ecid check; a resumed run never writes a row twice.\n"
       "Exit codes: 0 every record verified; 1 some records need attention (mismatch, not found, bad record, ...); "
       "2 bad input or configuration, or the run failed (run it again to continue).");
   cmd->add_option("file", c->file, "The batch file")->required()->check(CLI::ExistingFile);
@@ -178,9 +173,6 @@ void add_collate_commands(CLI::App& app, const GlobalOptions& g, CommandTable& t
   cmd->add_option("--adapter", c->adapter,
                   "Batch adapter (default: by the XML root element; social_insurance for CSV)");
   cmd->add_flag("--restart", c->restart, "Ignore and discard an existing checkpoint; start from the first record");
-  cmd->add_flag("--audit", c->audit,
-                "Write one audit row per register query to the configured audit trail (a resumed run never "
-                "writes a row twice)");
   table.add(cmd, [&g, c] { return cmd_collate(g, *c); });
 }
 

@@ -10,10 +10,7 @@
 
 #include "policy_gate.hpp"
 
-#include <fcntl.h>
-#include <openssl/rand.h>
 #include <pugixml.hpp>
-#include <unistd.h>
 
 #include <filesystem>
 
@@ -532,30 +529,6 @@ struct Engine::Impl {
   }
 };
 
-namespace {
-
-// A fresh random pseudonym key the first time a configuration names a key file that does not
-// exist: the operator then only has to keep that file safe. Never logged.
-void ensure_audit_key(const std::filesystem::path& file) {
-  if (file.empty() || std::filesystem::exists(file)) return;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("cannot generate the audit key");
-  static const char* hex = "0123456789abcdef";
-  std::string key;
-  for (unsigned char b : bytes) {
-    key += hex[b >> 4];
-    key += hex[b & 15];
-  }
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) throw std::runtime_error("cannot create the audit key file " + file.string());
-  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("cannot write the audit key file " + file.string());
-  log::warn("created a new audit pseudonym key in " + file.string() + ": keep it safe; without it `ecid audit find` cannot work");
-}
-
-}  // namespace
 
 Engine::Engine(const Config& config) : Engine(config, nullptr) {}
 
@@ -575,16 +548,7 @@ Engine::Engine(const Config& config, std::shared_ptr<RegisterBackend> population
   } else {
     throw ConfigError("register backend '" + config.population.backend + "' is not available in this build");
   }
-  if (!config.audit_path.empty()) {
-    AuditOptions ao;
-    ao.path = config.audit_path;
-    ao.key_file = config.audit_key_file;
-    ao.anchor_file = config.audit_anchor_file;
-    ao.anchor_every = config.audit_anchor_every;
-    ensure_audit_key(ao.key_file);
-    if (ao.path.has_parent_path()) std::filesystem::create_directories(ao.path.parent_path());
-    impl_->audit = std::make_unique<AuditLog>(ao);
-  }
+  impl_->audit = open_configured_audit(config);
   if (config.eid.enabled) {
     eid::VerifierConfig vc;
     vc.issuer = config.eid.issuer;

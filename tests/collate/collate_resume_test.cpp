@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <sstream>
 #include <random>
 #include <set>
 #include <thread>
@@ -239,6 +241,35 @@ TEST_F(Resume, AuditRowsAreNeverWrittenTwice) {
   EXPECT_EQ(rows.size(), expected.size()) << "every register query once, none twice";
   EXPECT_EQ(rows, expected);
   EXPECT_TRUE(ecid::verify_audit(db).ok);
+}
+
+}  // namespace
+
+namespace {
+
+// The command line audits a collation whenever the configuration has an audit trail, as
+// `ecid check` does: no flag can leave register queries unaudited.
+TEST_F(Resume, TheCommandAuditsEveryQueryWhenTheConfigurationHasAnAuditTrail) {
+  const fs::path batch = dir() / "cli-audited.csv";
+  write_file(batch, make_batch(600));
+  const fs::path audited_dir = dir() / "cli-audit";  // absent: created with its key on first use
+  std::string yaml = read_file(dir() / "ecid.yaml");
+  yaml += "audit:\n  path: " + (audited_dir / "audit.db").string() + "\n  key_file: " + (audited_dir / "audit.key").string() +
+          "\n  anchor_file: " + (audited_dir / "audit.anchors").string() + "\n";
+  write_file(dir() / "ecid-audit.yaml", yaml);
+  const std::string ecid = std::string(ECID_BINARY_DIR) + "/bin/ecid";
+  const std::string config = (dir() / "ecid-audit.yaml").string();
+  const int rc = std::system((ecid + " -q -c " + config + " collate " + batch.string() + " --out " +
+                              (dir() / "cli-audited.results.csv").string() + " > /dev/null")
+                                 .c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_LE(WEXITSTATUS(rc), 1);
+  std::stringstream lines;
+  const uint64_t rows = ecid::export_audit(audited_dir / "audit.db", {}, lines);
+  EXPECT_GE(rows, 400u);  // one per register query: most records ask one
+  EXPECT_EQ(lines.str().find("001085000101"), std::string::npos) << "a clear personal ID in the audit trail";
+  const int verify = std::system((ecid + " -q -c " + config + " audit verify > /dev/null").c_str());
+  EXPECT_TRUE(WIFEXITED(verify) && WEXITSTATUS(verify) == 0);
 }
 
 }  // namespace

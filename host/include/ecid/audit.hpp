@@ -18,6 +18,8 @@
 
 namespace ecid {
 
+struct Config;
+
 // Event kinds the engine reports.
 inline constexpr std::string_view kAuditRegisterQuery = "register_query";
 inline constexpr std::string_view kAuditIdentityVerification = "identity_verification";
@@ -101,6 +103,10 @@ class AuditLog {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The audit trail the configuration's audit: section names, creating its folder and a random
+// key file (0600) on first use; nullptr when the configuration has no audit.
+std::unique_ptr<AuditLog> open_configured_audit(const Config& config);
 
 // Hex HMAC-SHA256(key, subject_id): the pseudonym stored for a subject. `key` is used as given
 // (AuditLog and find_audit trim it first, as load_audit_key does).
