@@ -249,12 +249,7 @@ struct Engine::Impl {
       const PurposePolicy* pp = ap ? ap->find(q.purpose) : nullptr;
       e.legal_basis = pp ? pp->legal_basis : "";
       e.document_ref = document_ref;
-      if (q.kind == ECID_Q_EID_ASSERTION) {
-        for (const Claim& c : q.claims)
-          if (c.field == ECID_F_PERSONAL_ID) e.subject_id = c.value;  // never the token itself
-      } else {
-        e.subject_id = q.key;
-      }
+      e.subject_id = audit_subject_of(q.kind, q.key, q.claims);
       if (!oa.records.empty())
         for (const auto& [f, v] : oa.records.front().values) e.fields_disclosed.emplace_back(field_name(f));
       e.outcome = std::string(answer_status_name(oa.status));

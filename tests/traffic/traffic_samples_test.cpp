@@ -4,7 +4,10 @@
 // the findings only the environment can cause.
 #include "samples_support.hpp"
 
+#include <ecid/audit.hpp>
 #include <ecid/plate.hpp>
+
+#include <regex>
 
 using namespace samples_test;
 
@@ -243,4 +246,33 @@ TEST(TrafficEnvironment, HostileDocumentsAreRefusedWithAReason) {
     EXPECT_EQ(report.error.find('\n'), std::string::npos) << report.error;
     EXPECT_EQ(report.exit_class(), 2);
   }
+}
+
+// A plate look-up by owner has no key: its audit row must still name the owner, or a citizen's
+// access request (`ecid audit find --id`) would miss who listed their plates.
+TEST(TrafficAudit, AKeylessPlateLookupIsAuditedUnderTheOwner) {
+  ecid::Config c = shipped_config(seeded(200, 1));
+  const fs::path dir = folder() / "audit-owner";
+  fs::remove_all(dir);
+  c.audit_path = dir / "audit.db";
+  c.audit_key_file = dir / "audit.key";
+  c.audit_anchor_file = dir / "audit.anchors";
+  const std::string sample = adapter_test::read_file((kSamples / "registration_motorbike.xml").string());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(sample, m, std::regex("<PersonalId>([0-9]{12})</PersonalId>")));
+  const std::string owner = m[1];
+  {
+    ecid::Engine engine(c);
+    const ecid::DocumentReport report = check(engine, "registration_motorbike.xml");
+    ASSERT_TRUE(report.ok) << report.error;
+  }
+  ecid::AuditOptions o;
+  o.path = c.audit_path;
+  o.key_file = c.audit_key_file;
+  const auto rows = ecid::find_audit(c.audit_path, ecid::load_audit_key(o), owner);
+  std::set<std::string> disclosed;
+  for (const auto& row : rows)
+    for (const auto& f : row.fields_disclosed) disclosed.insert(f);
+  EXPECT_GE(rows.size(), 2u) << "the population look-up and the plate look-up";
+  EXPECT_TRUE(disclosed.count("plate")) << "no audit row of the owner's plate look-up";
 }

@@ -57,7 +57,10 @@ typedef enum ecid_query_kind {
   ECID_Q_PERSON_BY_ID = 1,        /* key: 12-digit personal ID number */
   ECID_Q_PERSON_BY_LEGACY_ID = 2, /* key: 9-digit CMND number */
   ECID_Q_PERSON_CANDIDATES = 3,   /* no key: claims name + birth date (+ birth registration place) */
-  ECID_Q_VEHICLE_BY_PLATE = 4,    /* key: plate, any common spelling */
+  ECID_Q_VEHICLE_BY_PLATE = 4,    /* key: plate, any common spelling. Empty key: the plates of the
+                                     owner in claim ECID_F_VEHICLE_OWNER_ID (required), optionally
+                                     narrowed by claims ECID_F_VEHICLE_KIND / ECID_F_PLATE_STATUS
+                                     (without a status: active and held plates) */
   ECID_Q_ORGANISATION_BY_CODE = 5,/* key: organisation code */
   ECID_Q_EID_ASSERTION = 6,       /* key: compact signed identity assertion */
   /* Added in 1.1. key: a value meant to identify one subject across a whole batch (e.g. a

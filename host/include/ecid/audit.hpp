@@ -4,6 +4,8 @@
 // Subjects are stored only as a keyed pseudonym (HMAC-SHA256); see docs/audit.md.
 #pragma once
 
+#include <ecid/register.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -103,6 +105,11 @@ class AuditLog {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Whom a query is about, for the audit row: the key, except where the key is not the person —
+// an identity assertion (the party's ID claim, never the token) and a key-less plate look-up
+// (the owner whose plates are listed). Empty when the query names nobody (a candidate search).
+std::string_view audit_subject_of(uint32_t kind, std::string_view key, std::span<const Claim> claims);
 
 // The audit trail the configuration's audit: section names, creating its folder and a random
 // key file (0600) on first use; nullptr when the configuration has no audit.

@@ -498,6 +498,16 @@ void ensure_audit_key(const std::filesystem::path& file) {
 }
 
 
+std::string_view audit_subject_of(uint32_t kind, std::string_view key, std::span<const Claim> claims) {
+  uint32_t subject_claim = 0;
+  if (kind == ECID_Q_EID_ASSERTION) subject_claim = ECID_F_PERSONAL_ID;
+  else if (kind == ECID_Q_VEHICLE_BY_PLATE && key.empty()) subject_claim = ECID_F_VEHICLE_OWNER_ID;
+  else return key;
+  for (const Claim& c : claims)
+    if (c.field == subject_claim) return c.value;
+  return {};
+}
+
 std::unique_ptr<AuditLog> open_configured_audit(const Config& config) {
   if (config.audit_path.empty()) return nullptr;
   AuditOptions ao;

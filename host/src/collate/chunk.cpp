@@ -608,7 +608,7 @@ class DocumentRun {
     e.purpose = st_.purposes[q.purpose];
     e.legal_basis = legal_basis(ctx_, e.purpose);
     e.document_ref = "collate:" + ctx_.job + ":" + std::to_string(chunk_index_);
-    e.subject_id = q.key;
+    e.subject_id = audit_subject_of(q.kind, q.key, claims_of(q));
     if (a && !a->records.empty())
       for (const auto& [f, v] : a->records.front().values) e.fields_disclosed.emplace_back(field_name(f));
     e.outcome = std::move(outcome);
