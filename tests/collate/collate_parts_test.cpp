@@ -14,7 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <set>
 
 #include "../support/temp_dir.hpp"
 
@@ -196,6 +198,31 @@ TEST(DuplicateIndex, KeysWithSeveralValuesAcrossPartitions) {
   EXPECT_EQ(loaded.pairs(), index.pairs());
   write_file(dir / "bad.bin", "not an index");
   EXPECT_THROW(ecid::collate::DuplicateIndex::load(dir / "bad.bin"), std::runtime_error);
+}
+
+// The in-cache filter in front of the binary search must never hide a duplicate: every shared
+// key of a large random index is still answered, and unshared keys still answer none.
+TEST(DuplicateIndex, TheFilterNeverHidesASharedKey) {
+  std::mt19937_64 rng(11);
+  std::vector<ecid::collate::BatchPair> pairs;
+  std::set<uint64_t> shared;
+  for (int i = 0; i < 50000; ++i) {
+    const uint64_t key = rng() >> 1;
+    shared.insert(key);
+    const int values = 2 + static_cast<int>(rng() % 3);
+    for (int v = 0; v < values; ++v) pairs.push_back({key, static_cast<uint64_t>(v + 1)});
+  }
+  std::sort(pairs.begin(), pairs.end());
+  const ecid::collate::DuplicateIndex index(pairs);
+  std::vector<uint64_t> others;
+  for (uint64_t key : shared) ASSERT_GE(index.others(key, 1, others, 20), 1u) << key;
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t key = rng() >> 1;
+    if (!shared.count(key)) {
+      ASSERT_EQ(index.others(key, 1, others, 20), 0u);
+    }
+  }
+  EXPECT_EQ(ecid::collate::DuplicateIndex().others(42, 1, others, 20), 0u) << "an empty index";
 }
 
 TEST(Prefetch, AnswersComeBackInQueryOrderAsTheRegisterGaveThem) {

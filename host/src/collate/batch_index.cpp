@@ -61,8 +61,31 @@ DuplicateIndex DuplicateIndex::load(const std::filesystem::path& file) {
   return DuplicateIndex(std::move(pairs));
 }
 
+namespace {
+uint64_t filter_hash(uint64_t key) { return (key ^ (key >> 29)) * 0xBF58476D1CE4E5B9ull >> 17; }
+}  // namespace
+
+DuplicateIndex::DuplicateIndex(std::vector<BatchPair> sorted_pairs) : pairs_(std::move(sorted_pairs)) {
+  // About 16 bits per pair: a non-duplicate key passes with probability < 1/8.
+  uint64_t bits = 64;
+  while (bits < pairs_.size() * 16) bits <<= 1;
+  filter_.assign(bits / 64, 0);
+  filter_mask_ = bits - 1;
+  for (const BatchPair& p : pairs_) {
+    const uint64_t h = filter_hash(p.first) & filter_mask_;
+    filter_[h >> 6] |= uint64_t{1} << (h & 63);
+  }
+}
+
+bool DuplicateIndex::may_hold(uint64_t key) const {
+  if (filter_.empty()) return false;  // default-constructed: no pairs
+  const uint64_t h = filter_hash(key) & filter_mask_;
+  return (filter_[h >> 6] >> (h & 63)) & 1;
+}
+
 size_t DuplicateIndex::others(uint64_t key, uint64_t own, std::vector<uint64_t>& out, size_t limit) const {
   out.clear();
+  if (!may_hold(key)) return 0;
   const auto first = std::lower_bound(pairs_.begin(), pairs_.end(), BatchPair{key, 0});
   const auto last = std::upper_bound(first, pairs_.end(), BatchPair{key, UINT64_MAX});
   // The pairs are unique and sorted: one of them may be `own`.

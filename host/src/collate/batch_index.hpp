@@ -29,7 +29,7 @@ std::string decode_batch_value(uint64_t encoded);
 class DuplicateIndex {
  public:
   DuplicateIndex() = default;
-  explicit DuplicateIndex(std::vector<BatchPair> sorted_pairs) : pairs_(std::move(sorted_pairs)) {}
+  explicit DuplicateIndex(std::vector<BatchPair> sorted_pairs);
   // Reads duplicates.bin; throws std::runtime_error when it is missing or damaged.
   static DuplicateIndex load(const std::filesystem::path& file);
   // Values other than `own` that share `key`, ascending, at most `limit` (a key shared by
@@ -39,7 +39,13 @@ class DuplicateIndex {
   size_t pairs() const { return pairs_.size(); }
 
  private:
+  bool may_hold(uint64_t key) const;
   std::vector<BatchPair> pairs_;  // sorted; only keys with two or more values
+  // One bit per hash of a key in pairs_: almost every record's key is not a duplicate, and this
+  // answers that from a few hundred KiB that stay in cache, instead of a binary search missing
+  // the cache at every level (5% of a 10-million-record run).
+  std::vector<uint64_t> filter_;
+  uint64_t filter_mask_ = 0;
 };
 
 class BatchKeyCollector {
