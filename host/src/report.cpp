@@ -57,11 +57,19 @@ std::string render_text(const DocumentReport& r, bool show_queries) {
     out += marker + " " + pad(f.subject_ref, w_subject) + "  " + pad(std::string(finding_name(f.code)), w_code) + "  " +
            pad(f.field ? std::string(field_name(f.field)) : std::string(), w_field) + "  " + detail + "\n";
   }
-  std::map<std::string, int> by_outcome;
-  for (const auto& q : r.queries) by_outcome[q.source + ": " + std::string(answer_status_name(q.status))]++;
+  // "population/embedded: found 1, not_found 1; vehicle/embedded: found 1": who answered what.
+  std::map<std::string, std::map<std::string, int>> by_source;
+  for (const auto& q : r.queries) by_source[q.source][std::string(answer_status_name(q.status))]++;
   out += "  " + std::to_string(r.queries.size()) + " quer" + (r.queries.size() == 1 ? "y" : "ies") + " in " +
          std::to_string(r.rounds) + " round" + (r.rounds == 1 ? "" : "s");
-  for (const auto& [k, n] : by_outcome) out += "; " + k + " " + std::to_string(n);
+  for (const auto& [source, outcomes] : by_source) {
+    out += "; " + source + ":";
+    const char* sep = " ";
+    for (const auto& [status, n] : outcomes) {
+      out += sep + status + " " + std::to_string(n);
+      sep = ", ";
+    }
+  }
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.1f", r.elapsed_ms);
   out += "; " + std::string(ms) + " ms\n";

@@ -87,6 +87,9 @@ TEST_F(CliTest, TextReportIsATablePerDocument) {
   EXPECT_NE(r.out.find("SUBJECT"), std::string::npos);
   EXPECT_NE(r.out.find("ADDRESS_FOR_SERVICE"), std::string::npos);
   EXPECT_NE(r.out.find("[court 1.0.0]"), std::string::npos) << r.out;
+  // Each register that answered once per document, with its outcomes: a found and an unknown party.
+  const CommandRun one = ecid("check " + std::string(ECID_SOURCE_DIR) + "/samples/court/unchecked_parties.xml");
+  EXPECT_NE(one.out.find("; population/embedded: found 1, not_found 1;"), std::string::npos) << one.out;
 }
 
 TEST_F(CliTest, BadDocumentExitsTwoWithReason) {
