@@ -75,6 +75,38 @@ struct AuditAnchor {
 
 // The append side. Thread-safe; several AuditLog objects, in one or several processes, may append
 // to the same file: rows are numbered 1, 2, … without gap or duplicate, in commit order.
+// Rows encoded by AuditLog::encode (time, pseudonym, canonical content) and waiting for their
+// place in the chain, end to end in one byte arena: steady appending allocates nothing. Lets a
+// batch job do the per-row work on its worker threads and hand whole chunks to the log.
+class AuditRows {
+ public:
+  size_t size() const { return starts_.size(); }
+  bool empty() const { return starts_.empty(); }
+  void clear() {
+    bytes_.clear();
+    starts_.clear();
+  }
+  void add(std::string_view encoded) {
+    starts_.push_back(bytes_.size());
+    bytes_.append(encoded);
+  }
+  void add(const AuditRows& more) {
+    for (size_t i = 0; i < more.size(); ++i) add(more[i]);
+  }
+  std::string_view operator[](size_t i) const {
+    const size_t end = i + 1 < starts_.size() ? starts_[i + 1] : bytes_.size();
+    return std::string_view(bytes_).substr(starts_[i], end - starts_[i]);
+  }
+  void swap(AuditRows& o) noexcept {
+    bytes_.swap(o.bytes_);
+    starts_.swap(o.starts_);
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<size_t> starts_;
+};
+
 class AuditLog {
  public:
   // Opens or creates the database (WAL). Throws AuditError when it cannot, when the key is
@@ -93,6 +125,10 @@ class AuditLog {
   void append(const AuditEvent& event);
   // The same for several events, which end up in consecutive rows when batch_rows allows.
   void append_batch(std::span<const AuditEvent> events);
+  // append_batch in two steps: encode() (thread-safe; the row's time is now) on any thread, then
+  // append_rows() of rows[first..] in order. The same validation and errors as append().
+  void encode(const AuditEvent& event, AuditRows& rows) const;
+  void append_rows(const AuditRows& rows, size_t first = 0);
   // Commits the buffer durably (per synchronous_full). Returns the head after the commit.
   AuditAnchor flush();
   // flush(), then appends the head to the anchor file (fsync). Returns it: it may also be sent to

@@ -51,37 +51,6 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 )sql";
 
-// Rows waiting for their seq: their content members, already encoded for hashing, end to end
-// in one byte arena. Batches are swapped, not reallocated, so steady appending allocates nothing.
-class PendingRows {
- public:
-  size_t size() const { return starts_.size(); }
-  bool empty() const { return starts_.empty(); }
-  void clear() {
-    bytes_.clear();
-    starts_.clear();
-  }
-  void add(std::string_view encoded) {
-    starts_.push_back(bytes_.size());
-    bytes_.append(encoded);
-  }
-  void add(const PendingRows& more) {
-    for (size_t i = 0; i < more.size(); ++i) add(more[i]);
-  }
-  std::string_view operator[](size_t i) const {
-    const size_t end = i + 1 < starts_.size() ? starts_[i + 1] : bytes_.size();
-    return std::string_view(bytes_).substr(starts_[i], end - starts_[i]);
-  }
-  void swap(PendingRows& o) noexcept {
-    bytes_.swap(o.bytes_);
-    starts_.swap(o.starts_);
-  }
-
- private:
-  std::string bytes_;
-  std::vector<size_t> starts_;
-};
-
 std::string trim(std::string_view s) {
   const char* ws = " \t\r\n\f\v";
   const size_t b = s.find_first_not_of(ws);
@@ -116,7 +85,7 @@ struct AuditLog::Impl {
   audit::PseudonymKey key;
 
   std::mutex buffer_mutex;  // guards buffer, buffered_since, closed
-  PendingRows buffer;
+  AuditRows buffer;
   std::chrono::steady_clock::time_point buffered_since;
   bool closed = false;
 
@@ -126,7 +95,7 @@ struct AuditLog::Impl {
   audit::Sha256 sha;
   std::string chain_id;
   Digest genesis{};
-  PendingRows committing;  // the batch being written; its capacity is reused
+  AuditRows committing;  // the batch being written; its capacity is reused
   int anchor_fd = -1;
   uint64_t rows_since_anchor = 0;  // committed by this object since its last anchor
 
@@ -252,7 +221,7 @@ struct AuditLog::Impl {
 
   // Writes rows as one transaction. Holds commit_mutex. On failure nothing is written and the
   // rows are left for the caller to put back.
-  Committed write_batch(const PendingRows& rows) {
+  Committed write_batch(const AuditRows& rows) {
     if (rows.empty()) {
       auto [seq, hash] = read_head();
       return {anchor_of(seq, hash), seq};
@@ -312,7 +281,7 @@ struct AuditLog::Impl {
       done = write_batch(committing);
     } catch (...) {
       // Put the rows back in front so the next commit retries them first.
-      PendingRows failed;
+      AuditRows failed;
       failed.swap(committing);
       commit_lock.unlock();
       buffer_lock.lock();
@@ -337,7 +306,7 @@ struct AuditLog::Impl {
     return done.head;
   }
 
-  template <typename Rows>  // one encoded row (std::string_view) or several (PendingRows)
+  template <typename Rows>  // one encoded row (std::string_view) or several (AuditRows)
   void push(const Rows& rows) {
     std::unique_lock<std::mutex> lock(buffer_mutex);
     if (closed) throw AuditError("the audit log is closed");
@@ -456,13 +425,22 @@ void AuditLog::append(const AuditEvent& event) {
 }
 
 void AuditLog::append_batch(std::span<const AuditEvent> events) {
-  PendingRows rows;
-  std::string encoded;
-  for (const AuditEvent& e : events) {
-    impl_->encode(e, encoded);
-    rows.add(encoded);
-  }
+  AuditRows rows;
+  for (const AuditEvent& e : events) encode(e, rows);
   impl_->push(rows);
+}
+
+void AuditLog::encode(const AuditEvent& event, AuditRows& rows) const {
+  thread_local std::string encoded;
+  impl_->encode(event, encoded);
+  rows.add(encoded);
+}
+
+void AuditLog::append_rows(const AuditRows& rows, size_t first) {
+  if (first == 0) return impl_->push(rows);
+  AuditRows rest;
+  for (size_t i = first; i < rows.size(); ++i) rest.add(rows[i]);
+  impl_->push(rest);
 }
 
 AuditAnchor AuditLog::flush() { return impl_->flush(); }

@@ -410,7 +410,7 @@ class DocumentRun {
 
   // Plans every round (answering them unless indexing), then assesses. Returns the failure, or
   // empty when the findings are in findings().
-  std::string run(std::vector<AuditEvent>* audit) {
+  std::string run(AuditRows* audit) {
     const ecid_adapter_v1* d = ctx_.adapter->descriptor;
     const std::string& name = ctx_.adapter->manifest.name;
     for (uint32_t round = 0;; ++round) {
@@ -452,7 +452,7 @@ class DocumentRun {
     return std::span<const Claim>(st_.claims).subspan(q.claims_begin, q.claims_count);
   }
 
-  void answer_round(std::vector<AuditEvent>* audit) {
+  void answer_round(AuditRows* audit) {
     std::vector<PlannedQuery> batch = std::move(st_.pending);
     st_.pending.clear();
     std::vector<StoredAnswer> round_answers(batch.size());
@@ -479,7 +479,7 @@ class DocumentRun {
         a.status = ECID_ANSWER_REFUSED;
         a.source = "policy";
         a.detail = "refused by policy: " + why;
-        if (audit) audit->push_back(event(q, kAuditPolicyRefusal, "refused: " + why, nullptr));
+        if (audit) audit_row(q, kAuditPolicyRefusal, "refused: " + why, nullptr, *audit);
         continue;
       }
       if (is_batch_kind(q.kind)) {
@@ -562,7 +562,7 @@ class DocumentRun {
           a.status = ECID_ANSWER_BAD_ANSWER;
           a.detail = "register said found but returned no record";
         }
-        if (audit) audit->push_back(event(q, kAuditRegisterQuery, std::string(answer_status_name(a.status)), &a));
+        if (audit) audit_row(q, kAuditRegisterQuery, answer_status_name(a.status), &a, *audit);
       }
     }
     for (StoredAnswer& a : round_answers) book_.add(std::move(a));
@@ -600,19 +600,27 @@ class DocumentRun {
     }
   }
 
-  AuditEvent event(const PlannedQuery& q, std::string_view kind, std::string outcome, const StoredAnswer* a) const {
-    AuditEvent e;
-    e.kind = std::string(kind);
-    e.adapter = ctx_.adapter->manifest.name;
-    e.adapter_version = ctx_.adapter->manifest.version;
-    e.purpose = st_.purposes[q.purpose];
-    e.legal_basis = legal_basis(ctx_, e.purpose);
-    e.document_ref = "collate:" + ctx_.job + ":" + std::to_string(chunk_index_);
-    e.subject_id = audit_subject_of(q.kind, q.key, claims_of(q));
+  // One audit row, encoded here on the worker thread (pseudonym, time, encoding), into `rows`.
+  // The event is reused: after the first rows its strings no longer allocate.
+  void audit_row(const PlannedQuery& q, std::string_view kind, std::string_view outcome, const StoredAnswer* a,
+                 AuditRows& rows) {
+    AuditEvent& e = audit_event_;
+    if (e.adapter.empty()) {
+      e.adapter = ctx_.adapter->manifest.name;
+      e.adapter_version = ctx_.adapter->manifest.version;
+      e.document_ref = "collate:" + ctx_.job + ":" + std::to_string(chunk_index_);
+    }
+    e.kind.assign(kind);
+    if (e.purpose != st_.purposes[q.purpose]) {
+      e.purpose = st_.purposes[q.purpose];
+      e.legal_basis = legal_basis(ctx_, e.purpose);
+    }
+    e.subject_id.assign(audit_subject_of(q.kind, q.key, claims_of(q)));
+    e.fields_disclosed.clear();
     if (a && !a->records.empty())
       for (const auto& [f, v] : a->records.front().values) e.fields_disclosed.emplace_back(field_name(f));
-    e.outcome = std::move(outcome);
-    return e;
+    e.outcome.assign(outcome);
+    ctx_.audit->encode(e, rows);
   }
 
   // The prefetched answer to a round-0 person query, when there is a usable one.
@@ -640,6 +648,7 @@ class DocumentRun {
   void* session_ = nullptr;
   AnswerBook book_;
   GateCache gate_;
+  AuditEvent audit_event_;
 };
 
 void csv_field(std::string& out, std::string_view s) {

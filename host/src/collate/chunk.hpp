@@ -32,7 +32,7 @@ struct ChunkResult {
   ReaderPosition end;
   std::string rows;  // CSV rows, one per record, input order
   SummaryCounts counts;
-  std::vector<AuditEvent> audit;
+  AuditRows audit;  // encoded by the worker, appended in input order
   std::vector<std::string> warnings;  // no personal data
   std::vector<uint64_t> prefetch_offsets;  // where the prefetched answers continue after this chunk
   uint64_t prefetch_hits = 0, live_lookups = 0;
@@ -54,7 +54,7 @@ struct ChunkContext {
   const DuplicateIndex* duplicates = nullptr;  // the main pass; null while indexing
   const BatchReader* reader = nullptr;         // frames the chunk's document
   std::string job;
-  bool audit = false;
+  const AuditLog* audit = nullptr;  // the main pass's audit trail, if any
   // Prefetched answers apply to queries of this purpose needing at most these fields.
   std::string prefetch_purpose;
   FieldSet prefetch_fields;

@@ -421,7 +421,7 @@ struct Collation::Impl {
     ctx.population = population.get();
     ctx.reader = &reader;
     ctx.job = state.job;
-    ctx.audit = o.audit != nullptr;
+    ctx.audit = o.audit;
     {
       ChunkRunner probe(ctx);
       if (std::string why = probe.probe_frame(); !why.empty())
@@ -534,8 +534,7 @@ struct Collation::Impl {
           results.append(r.rows);
           if (o.audit && !r.audit.empty()) {
             const uint64_t skip = audited.count(r.index) ? audited[r.index] : 0;
-            if (skip < r.audit.size())
-              o.audit->append_batch(std::span<const AuditEvent>(r.audit).subspan(static_cast<size_t>(skip)));
+            if (skip < r.audit.size()) o.audit->append_rows(r.audit, static_cast<size_t>(skip));
           }
           for (std::string& w : r.warnings)
             if (warnings.size() < 100) warnings.push_back(std::move(w));
