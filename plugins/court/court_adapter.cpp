@@ -25,6 +25,7 @@
 
 namespace {
 
+using ecid::sdk::parse_sex;
 using ecid::sdk::all_digits;
 using ecid::sdk::children_named;
 using ecid::sdk::InvalidDocument;
@@ -254,22 +255,6 @@ std::optional<std::string> child_text(const pugi::xml_node& parent, std::string_
   const std::string_view t = trim(text);
   if (t.empty()) return std::nullopt;
   return std::string(t);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sex as sector systems write it; "M" / "F" as the register holds it.
-
-std::optional<char> parse_sex(std::string_view s) {
-  static constexpr std::string_view kMale[] = {"M", "m", "Nam", "nam", "NAM"};
-  static constexpr std::string_view kFemale[] = {
-      "F", "f",
-      "N\xE1\xBB\xAF", "n\xE1\xBB\xAF", "N\xE1\xBB\xAE",            // Nữ nữ NỮ (NFC)
-      "Nu\xCC\x9B\xCC\x83", "nu\xCC\x9B\xCC\x83", "NU\xCC\x9B\xCC\x83"};  // the same, NFD
-  for (std::string_view m : kMale)
-    if (s == m) return 'M';
-  for (std::string_view f : kFemale)
-    if (s == f) return 'F';
-  return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------------

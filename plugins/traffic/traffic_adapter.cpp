@@ -28,6 +28,7 @@
 
 namespace {
 
+using ecid::sdk::parse_sex;
 using ecid::sdk::all_digits;
 using ecid::sdk::InvalidDocument;
 using ecid::sdk::is_digit;
@@ -341,17 +342,6 @@ std::string_view field_label(uint32_t field) {
     case ECID_F_SEX: return "sex";
     default: return "field";
   }
-}
-
-std::optional<char> parse_sex(std::string_view s) {
-  static constexpr std::string_view kMale[] = {"M", "m", "Nam", "nam", "NAM"};
-  static constexpr std::string_view kFemale[] = {"F", "f", "N\xE1\xBB\xAF", "n\xE1\xBB\xAF", "N\xE1\xBB\xAE",
-                                                 "Nu\xCC\x9B\xCC\x83", "nu\xCC\x9B\xCC\x83"};
-  for (std::string_view m : kMale)
-    if (s == m) return 'M';
-  for (std::string_view f : kFemale)
-    if (s == f) return 'F';
-  return std::nullopt;
 }
 
 struct DocumentFinding {

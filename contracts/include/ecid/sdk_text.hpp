@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +95,21 @@ inline std::string join_and(const std::vector<std::string_view>& parts) {
     out += parts[i];
   }
   return out;
+}
+
+// Sex as sector documents write it, as the register holds it: 'M' or 'F'. Accepts M/F and the
+// Vietnamese Nam/Nữ in lower, title and upper case, NFC or NFD; anything else is not a sex.
+inline std::optional<char> parse_sex(std::string_view s) noexcept {
+  static constexpr std::string_view kMale[] = {"M", "m", "Nam", "nam", "NAM"};
+  static constexpr std::string_view kFemale[] = {
+      "F", "f",
+      "N\xE1\xBB\xAF", "n\xE1\xBB\xAF", "N\xE1\xBB\xAE",                 // Nữ nữ NỮ (NFC)
+      "Nu\xCC\x9B\xCC\x83", "nu\xCC\x9B\xCC\x83", "NU\xCC\x9B\xCC\x83"};  // the same, NFD
+  for (std::string_view m : kMale)
+    if (s == m) return 'M';
+  for (std::string_view f : kFemale)
+    if (s == f) return 'F';
+  return std::nullopt;
 }
 
 }  // namespace ecid::sdk
