@@ -41,21 +41,6 @@ std::string read_token(const std::string& arg) {
   return token;
 }
 
-eid::VerifierConfig verifier_config(const Config& c) {
-  eid::VerifierConfig vc;
-  vc.issuer = c.eid.issuer;
-  vc.client_id = c.eid.client_id;
-  vc.jwks_source = c.eid.jwks;
-  vc.ca_file = c.eid.ca_file;
-  vc.allowed_algorithms.clear();
-  for (const auto& a : c.eid.algorithms)
-    if (auto alg = eid::parse_algorithm(a)) vc.allowed_algorithms.push_back(*alg);
-  vc.clock_skew = std::chrono::seconds(c.eid.clock_skew_s);
-  vc.max_token_age = std::chrono::seconds(c.eid.max_token_age_s);
-  vc.refetch_cooldown = std::chrono::seconds(c.eid.refetch_cooldown_s);
-  return vc;
-}
-
 struct IssueOptions {
   std::string id, name, birth, expires = "10m", key, issuer, audience, nonce;
   int level = 2;
@@ -116,7 +101,7 @@ int cmd_verify(const GlobalOptions& g, const VerifyOptions& o) {
   } catch (const ConfigError&) {
     if (o.jwks.empty() || o.issuer.empty() || o.audience.empty()) throw;
   }
-  eid::VerifierConfig vc = verifier_config(c);
+  eid::VerifierConfig vc = eid::verifier_config_from(c);
   if (!o.jwks.empty()) vc.jwks_source = o.jwks;
   if (!o.issuer.empty()) vc.issuer = o.issuer;
   if (!o.audience.empty()) vc.client_id = o.audience;

@@ -8,6 +8,7 @@
 #include <ecid/log.hpp>
 #include <ecid/matching.hpp>
 
+#include "adapter_output.hpp"
 #include "policy_gate.hpp"
 
 #include <pugixml.hpp>
@@ -24,10 +25,9 @@ namespace {
 
 constexpr size_t kMaxQueriesPerDocument = 20000;
 constexpr size_t kMaxFindingsPerDocument = 50000;
-constexpr size_t kMaxFieldBytes = 64 * 1024;
 constexpr size_t kMaxDocumentBytes = 256u * 1024 * 1024;
 
-std::string_view sv(ecid_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
+std::string_view sv(ecid_str s) { return view(s); }
 ecid_str cs(const std::string& s) { return ecid_str{s.data(), s.size()}; }
 
 struct PlannedQuery {
@@ -99,42 +99,18 @@ int32_t sink_add_query(void* ctx, const ecid_query* q, uint32_t* out_id) noexcep
     PlannedQuery p;
     p.id = st->next_query_id++;
     p.round = st->round;
-    if (q->struct_size < sizeof(ecid_query)) {
-      p.malformed = true;
-      p.malformed_reason = "query struct too small";
-    } else {
+    p.malformed_reason = query_problem(*q);
+    p.malformed = !p.malformed_reason.empty();
+    if (q->struct_size >= sizeof(ecid_query)) {
       p.kind = q->kind;
-      p.subject_ref = std::string(sv(q->subject_ref).substr(0, 256));
-      // Keys are never cut: an over-long one is a malformed query. Assertions may be 16 KiB.
-      const size_t max_key = q->kind == ECID_Q_EID_ASSERTION ? 16 * 1024 : 4096;
-      if (sv(q->key).size() > max_key) {
-        p.malformed = true;
-        p.malformed_reason = "key longer than " + std::to_string(max_key) + " bytes";
-      } else {
-        p.key = std::string(sv(q->key));
-      }
-      p.purpose = std::string(sv(q->purpose).substr(0, 256));
-      if (q->claim_count > 64 || (q->claim_count && !q->claims) || q->field_count > 128 ||
-          (q->field_count && !q->fields)) {
-        p.malformed = true;
-        p.malformed_reason = "too many claims or fields, or NULL arrays";
-      } else {
-        for (uint32_t i = 0; i < q->claim_count; ++i) {
-          if (sv(q->claims[i].value).size() > kMaxFieldBytes) {
-            p.malformed = true;
-            p.malformed_reason = "claim value too long";
-            break;
-          }
-          p.claims.push_back({q->claims[i].field, std::string(sv(q->claims[i].value))});
-        }
-        for (uint32_t i = 0; i < q->field_count; ++i) {
-          if (q->fields[i] >= 128) {
-            p.malformed = true;
-            p.malformed_reason = "unknown field id " + std::to_string(q->fields[i]);
-          }
-          p.requested.add(q->fields[i]);
-        }
-      }
+      p.subject_ref = std::string(sv(q->subject_ref).substr(0, kMaxSubjectRefBytes));
+      p.purpose = std::string(sv(q->purpose).substr(0, kMaxPurposeBytes));
+    }
+    if (!p.malformed) {
+      p.key = std::string(sv(q->key));
+      for (uint32_t i = 0; i < q->claim_count; ++i)
+        p.claims.push_back({q->claims[i].field, std::string(sv(q->claims[i].value))});
+      for (uint32_t i = 0; i < q->field_count; ++i) p.requested.add(q->fields[i]);
     }
     *out_id = p.id;
     st->pending.push_back(std::move(p));
@@ -149,21 +125,8 @@ int32_t sink_add_finding(void* ctx, const ecid_finding* f) noexcept {
   if (!f) return ECID_E_ARGUMENT;
   try {
     if (st->findings.size() >= kMaxFindingsPerDocument) return ECID_E_LIMIT;
-    if (f->struct_size < sizeof(ecid_finding)) {
-      st->findings_error = "finding struct too small";
-      return ECID_E_ARGUMENT;
-    }
-    if (!finding_info(f->code)) {
-      st->findings_error = "unknown finding code " + std::to_string(f->code);
-      return ECID_E_ARGUMENT;
-    }
-    if (f->severity > ECID_SEVERITY_ERROR) {
-      st->findings_error = "invalid severity " + std::to_string(f->severity);
-      return ECID_E_ARGUMENT;
-    }
-    if (sv(f->value).size() > kMaxFieldBytes || sv(f->detail).size() > kMaxFieldBytes ||
-        sv(f->subject_ref).size() > 256) {
-      st->findings_error = "finding text too long";
+    if (std::string why = finding_problem(*f); !why.empty()) {
+      st->findings_error = std::move(why);
       return ECID_E_ARGUMENT;
     }
     st->findings.push_back({f->code, f->severity, f->field, std::string(sv(f->subject_ref)),
@@ -190,18 +153,6 @@ void sink_set_error(void* ctx, ecid_str message) noexcept {
   }
 }
 
-std::string result_name(int32_t rc) {
-  switch (rc) {
-    case ECID_E_INVALID_DOCUMENT: return "invalid document";
-    case ECID_E_UNSUPPORTED: return "unsupported";
-    case ECID_E_INTERNAL: return "internal adapter error";
-    case ECID_E_NO_MEMORY: return "out of memory";
-    case ECID_E_HOST: return "host service failed";
-    case ECID_E_LIMIT: return "limit exceeded";
-    case ECID_E_ARGUMENT: return "bad argument";
-    default: return "code " + std::to_string(rc);
-  }
-}
 
 }  // namespace
 
@@ -473,7 +424,7 @@ struct Engine::Impl {
     void* session = nullptr;
     int32_t rc = d->open_document(a->instance, ecid_str{bytes.data(), bytes.size()}, &diag, &session);
     if (rc != ECID_OK || !session) {
-      report.error = a->manifest.name + " adapter: " + result_name(rc) + (st.error.empty() ? "" : ": " + st.error);
+      report.error = a->manifest.name + " adapter: " + adapter_result_name(rc) + (st.error.empty() ? "" : ": " + st.error);
       if (session) d->close_document(session);
       return finish(report);
     }
@@ -494,7 +445,7 @@ struct Engine::Impl {
       st.pending.clear();
       rc = d->plan(session, round, views.data(), static_cast<uint32_t>(views.size()), &plan_sink, &diag);
       if (rc != ECID_OK) {
-        report.error = a->manifest.name + " adapter: plan round " + std::to_string(round) + ": " + result_name(rc) +
+        report.error = a->manifest.name + " adapter: plan round " + std::to_string(round) + ": " + adapter_result_name(rc) +
                        (st.error.empty() ? "" : ": " + st.error);
         return finish(report);
       }
@@ -514,7 +465,7 @@ struct Engine::Impl {
       return finish(report);
     }
     if (rc != ECID_OK) {
-      report.error = a->manifest.name + " adapter: assess: " + result_name(rc) + (st.error.empty() ? "" : ": " + st.error);
+      report.error = a->manifest.name + " adapter: assess: " + adapter_result_name(rc) + (st.error.empty() ? "" : ": " + st.error);
       return finish(report);
     }
     report.document_ref = st.document_ref;
@@ -530,33 +481,10 @@ Engine::Engine(const Config& config) : Engine(config, nullptr) {}
 Engine::Engine(const Config& config, std::shared_ptr<RegisterBackend> population) : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
   for (const auto& dir : config.adapter_dirs) impl_->registry.load_directory(dir);
-  if (population) {
-    impl_->population = std::move(population);
-  } else if (config.population.backend == "embedded") {
-    impl_->population = open_embedded_register(config.population.path.string());
-  } else if (config.population.backend == "http") {
-    try {
-      impl_->population = open_http_register(config.population.http);
-    } catch (const std::invalid_argument& e) {
-      throw ConfigError(std::string("register.http: ") + e.what());
-    }
-  } else {
-    throw ConfigError("register backend '" + config.population.backend + "' is not available in this build");
-  }
+  impl_->population = population ? std::move(population) : open_configured_register(config);
   impl_->audit = open_configured_audit(config);
   if (config.eid.enabled) {
-    eid::VerifierConfig vc;
-    vc.issuer = config.eid.issuer;
-    vc.client_id = config.eid.client_id;
-    vc.jwks_source = config.eid.jwks;
-    vc.ca_file = config.eid.ca_file;
-    vc.allowed_algorithms.clear();
-    for (const auto& a : config.eid.algorithms)
-      if (auto alg = eid::parse_algorithm(a)) vc.allowed_algorithms.push_back(*alg);
-    vc.clock_skew = std::chrono::seconds(config.eid.clock_skew_s);
-    vc.max_token_age = std::chrono::seconds(config.eid.max_token_age_s);
-    vc.refetch_cooldown = std::chrono::seconds(config.eid.refetch_cooldown_s);
-    impl_->verifier = std::make_unique<eid::Verifier>(std::move(vc));
+    impl_->verifier = std::make_unique<eid::Verifier>(eid::verifier_config_from(config));
   }
 }
 

@@ -80,6 +80,16 @@ struct VerifierConfig {
   std::size_t max_jwks_bytes = 1024 * 1024;
 };
 
+}  // namespace ecid::eid
+namespace ecid {
+struct Config;
+}
+namespace ecid::eid {
+
+// The verifier settings of the configuration's eid: section (one place for the engine and the
+// `ecid eid verify` command). Unknown algorithm names are dropped (config loading rejects them).
+VerifierConfig verifier_config_from(const Config& config);
+
 enum class Verdict {
   Verified,
   LevelTooLow,          // acr missing, unknown, or below what was required

@@ -84,4 +84,9 @@ class RegisterBackend {
 // Opens the embedded SQLite register read-only. Throws std::runtime_error naming the file.
 std::unique_ptr<RegisterBackend> open_embedded_register(const std::string& path);
 
+struct Config;
+// The backend the configuration's register: section names (embedded or http), for every user of
+// the register (engine, collation). Throws ConfigError for an unknown backend or bad settings.
+std::unique_ptr<RegisterBackend> open_configured_register(const Config& config);
+
 }  // namespace ecid

@@ -1,5 +1,6 @@
 #include "collate/chunk.hpp"
 
+#include "adapter_output.hpp"
 #include "policy_gate.hpp"
 
 #include <ecid/fields.hpp>
@@ -20,10 +21,9 @@ namespace {
 // Per record, generous next to what any adapter needs, so a runaway adapter is bounded.
 constexpr size_t kMaxQueriesPerRecord = 16;
 constexpr size_t kMaxFindingsPerRecord = 64;
-constexpr size_t kMaxFieldBytes = 64 * 1024;
 constexpr size_t kMaxDuplicatesAnswered = 20;  // like the register's candidate cap
 
-std::string_view sv(ecid_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
+std::string_view sv(ecid_str s) { return view(s); }
 ecid_str cs(const std::string& s) { return ecid_str{s.data(), s.size()}; }
 
 // "record[17] SI 0120878811" → 17; 0 when the reference names no record.
@@ -44,18 +44,6 @@ std::string_view subject_rest(std::string_view ref) {
   return rest;
 }
 
-std::string_view result_name(int32_t rc) {
-  switch (rc) {
-    case ECID_E_INVALID_DOCUMENT: return "invalid document";
-    case ECID_E_UNSUPPORTED: return "unsupported";
-    case ECID_E_INTERNAL: return "internal adapter error";
-    case ECID_E_NO_MEMORY: return "out of memory";
-    case ECID_E_HOST: return "host service failed";
-    case ECID_E_LIMIT: return "limit exceeded";
-    case ECID_E_ARGUMENT: return "bad argument";
-    default: return "error";
-  }
-}
 
 
 // One planned query. Batches plan one or two per record, so it is kept lean: the purpose is an
@@ -123,18 +111,16 @@ uint64_t prefetch_number(DocState* st, const ecid_query* q) {
 // The first pass keeps what a prefetch needs: the question, its query number, the fields.
 void collect_prefetch(DocState* st, const ecid_query* q, uint64_t number) {
   if (number == 0) return;
-  const std::string_view key = sv(q->key).substr(0, 4096);
+  const std::string_view key = sv(q->key);  // the query is well-formed (query_problem)
   if (q->kind == ECID_Q_PERSON_BY_ID && (key.size() != 12 || !decode_personal_id(key).valid))
     return;  // answered without I/O
-  if (q->claim_count > 64 || (q->claim_count && !q->claims) || q->field_count > 128 || (q->field_count && !q->fields))
-    return;
-  const std::string_view purpose = sv(q->purpose).substr(0, 256);
+  const std::string_view purpose = sv(q->purpose).substr(0, kMaxPurposeBytes);
   if (!st->prefetch_purpose.empty() && purpose != st->prefetch_purpose) return;
   FieldSet requested;
   std::vector<Claim> claims;
   for (uint32_t i = 0; i < q->field_count; ++i) requested.add(q->fields[i]);
   for (uint32_t i = 0; i < q->claim_count; ++i)
-    claims.push_back({q->claims[i].field, std::string(sv(q->claims[i].value).substr(0, kMaxFieldBytes))});
+    claims.push_back({q->claims[i].field, std::string(sv(q->claims[i].value))});
   // No register I/O before the policy gate, prefetch included (decided once per query shape).
   if (!(st->gate_known && st->gate_kind == q->kind && st->gate_requested == requested && st->gate_purpose == purpose)) {
     st->gate_known = true;
@@ -171,45 +157,34 @@ int32_t sink_add_query(void* ctx, const ecid_query* q, uint32_t* out_id) noexcep
     *out_id = id;
     const uint64_t number = q->struct_size >= sizeof(ecid_query) ? prefetch_number(st, q) : 0;
     if (st->index_only) {
-      // The first pass only needs what the batch-wide questions are about.
-      if (q->struct_size < sizeof(ecid_query)) return ECID_OK;
+      // The first pass only needs what the batch-wide questions are about; the main pass refuses
+      // malformed queries, so they ask nothing here either.
+      if (!query_problem(*q).empty()) return ECID_OK;
       if (is_prefetchable_kind(q->kind)) collect_prefetch(st, q, number);
       if (q->kind != ECID_Q_BATCH_DUPLICATES) return ECID_OK;
       for (uint32_t i = 0; q->claims && i < q->claim_count && i < 64; ++i)
         if (q->claims[i].field == ECID_F_SECTOR_RECORD_ID)
-          st->batch_pairs.emplace_back(encode_batch_value(sv(q->key).substr(0, 4096)),
-                                       encode_batch_value(sv(q->claims[i].value).substr(0, 4096)));
+          st->batch_pairs.emplace_back(encode_batch_value(sv(q->key)), encode_batch_value(sv(q->claims[i].value)));
       return ECID_OK;
     }
     PlannedQuery p;
     p.id = id;
     p.round = st->round;
     p.prefetch_query = number;
-    if (q->struct_size < sizeof(ecid_query)) {
-      p.malformed = "query struct too small";
-    } else {
+    p.malformed = query_problem(*q);
+    if (q->struct_size >= sizeof(ecid_query)) {
       p.kind = q->kind;
-      p.key = std::string(sv(q->key).substr(0, 4096));
-      const std::string_view purpose = sv(q->purpose).substr(0, 256);
+      const std::string_view purpose = sv(q->purpose).substr(0, kMaxPurposeBytes);
       while (p.purpose < st->purposes.size() && st->purposes[p.purpose] != purpose) ++p.purpose;
       if (p.purpose == st->purposes.size()) st->purposes.emplace_back(purpose);
-      if (q->claim_count > 64 || (q->claim_count && !q->claims) || q->field_count > 128 || (q->field_count && !q->fields)) {
-        p.malformed = "too many claims or fields, or NULL arrays";
-      } else {
-        p.claims_begin = static_cast<uint32_t>(st->claims.size());
-        for (uint32_t i = 0; i < q->claim_count; ++i) {
-          if (sv(q->claims[i].value).size() > kMaxFieldBytes) {
-            p.malformed = "claim value too long";
-            break;
-          }
-          st->claims.push_back({q->claims[i].field, std::string(sv(q->claims[i].value))});
-        }
-        p.claims_count = static_cast<uint32_t>(st->claims.size()) - p.claims_begin;
-        for (uint32_t i = 0; i < q->field_count; ++i) {
-          if (q->fields[i] >= 128) p.malformed = "unknown field id " + std::to_string(q->fields[i]);
-          p.requested.add(q->fields[i]);
-        }
-      }
+    }
+    if (p.malformed.empty()) {
+      p.key = std::string(sv(q->key));
+      p.claims_begin = static_cast<uint32_t>(st->claims.size());
+      for (uint32_t i = 0; i < q->claim_count; ++i)
+        st->claims.push_back({q->claims[i].field, std::string(sv(q->claims[i].value))});
+      p.claims_count = static_cast<uint32_t>(st->claims.size()) - p.claims_begin;
+      for (uint32_t i = 0; i < q->field_count; ++i) p.requested.add(q->fields[i]);
     }
     st->pending.push_back(std::move(p));
     return ECID_OK;
@@ -223,20 +198,8 @@ int32_t sink_add_finding(void* ctx, const ecid_finding* f) noexcept {
   if (!f) return ECID_E_ARGUMENT;
   try {
     if (st->findings.size() >= st->max_findings) return ECID_E_LIMIT;
-    if (f->struct_size < sizeof(ecid_finding)) {
-      st->findings_error = "finding struct too small";
-      return ECID_E_ARGUMENT;
-    }
-    if (!finding_info(f->code)) {
-      st->findings_error = "unknown finding code " + std::to_string(f->code);
-      return ECID_E_ARGUMENT;
-    }
-    if (f->severity > ECID_SEVERITY_ERROR) {
-      st->findings_error = "invalid severity " + std::to_string(f->severity);
-      return ECID_E_ARGUMENT;
-    }
-    if (sv(f->value).size() > kMaxFieldBytes || sv(f->detail).size() > kMaxFieldBytes || sv(f->subject_ref).size() > 256) {
-      st->findings_error = "finding text too long";
+    if (std::string why = finding_problem(*f); !why.empty()) {
+      st->findings_error = std::move(why);
       return ECID_E_ARGUMENT;
     }
     ReportedFinding r;
@@ -402,7 +365,7 @@ class DocumentRun {
     const int32_t rc = d->open_document(ctx_.adapter->instance, ecid_str{document.data(), document.size()}, &diag_, &session);
     if (rc != ECID_OK || !session) {
       if (session) d->close_document(session);
-      return std::string(result_name(rc)) + (st_.error.empty() ? "" : ": " + st_.error);
+      return adapter_result_name(rc) + (st_.error.empty() ? "" : ": " + st_.error);
     }
     session_ = session;
     return {};
@@ -424,7 +387,7 @@ class DocumentRun {
       const std::vector<ecid_answer>& views = book_.views();
       const int32_t rc = d->plan(session_, round, views.data(), static_cast<uint32_t>(views.size()), &plan_sink_, &diag_);
       if (rc != ECID_OK)
-        return name + " adapter: plan round " + std::to_string(round) + ": " + std::string(result_name(rc)) +
+        return name + " adapter: plan round " + std::to_string(round) + ": " + adapter_result_name(rc) +
                (st_.error.empty() ? "" : ": " + st_.error);
       if (st_.index_only) return {};  // the first pass needs round 0's batch queries only
       if (st_.pending.empty()) break;
@@ -437,7 +400,7 @@ class DocumentRun {
     const int32_t rc = d->assess(session_, views.data(), static_cast<uint32_t>(views.size()), &diag_);
     if (!st_.findings_error.empty()) return name + " adapter returned an invalid finding: " + st_.findings_error;
     if (rc != ECID_OK)
-      return name + " adapter: assess: " + std::string(result_name(rc)) + (st_.error.empty() ? "" : ": " + st_.error);
+      return name + " adapter: assess: " + adapter_result_name(rc) + (st_.error.empty() ? "" : ": " + st_.error);
     return {};
   }
 

@@ -488,14 +488,16 @@ struct Collation::Impl {
                                                   progress.records_done = done;
                                                   report(false);
                                                 });
-      std::error_code ignored;
-      fs::remove(o.checkpoint_dir / "prefetch.keys.bin", ignored);
-      fs::remove(o.checkpoint_dir / "prefetch.requests.bin", ignored);
       state.prefetch_runs.clear();
       for (const fs::path& p : runs) state.prefetch_runs.push_back(p.filename().string());
       state.prefetch_offsets.clear();
       state.prefetched = true;
       write_file_atomically(checkpoint_file, state.to_json().dump(1));
+      // Only once the checkpoint no longer needs them: killed before this point, the next run
+      // prefetches again from these files.
+      std::error_code ignored;
+      fs::remove(o.checkpoint_dir / "prefetch.keys.bin", ignored);
+      fs::remove(o.checkpoint_dir / "prefetch.requests.bin", ignored);
       log::info("collate: prefetched " + std::to_string(state.prefetch_plan.keys + state.prefetch_plan.requests) +
                 " look-ups; " +
                 std::to_string(std::chrono::duration<double>(Clock::now() - started).count()) + " s since the start");
@@ -599,11 +601,9 @@ Collation::Collation(const Config& config, std::shared_ptr<RegisterBackend> popu
   for (const auto& dir : config.adapter_dirs) impl_->registry.load_directory(dir);
   if (population) {
     impl_->population = std::move(population);
-  } else if (config.population.backend == "embedded") {
-    impl_->population = open_embedded_register(config.population.path.string());
-    impl_->configured_register = true;
   } else {
-    throw ConfigError("register backend '" + config.population.backend + "' is not available for collation");
+    impl_->population = open_configured_register(config);
+    impl_->configured_register = true;
   }
 }
 

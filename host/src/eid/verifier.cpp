@@ -1,5 +1,7 @@
 // The ID-token verifier: compact JWS → signature (keys from the JWKS, by kid, with paced
 // refetch on rotation) → OpenID Connect claims → VNeID identity claims → party binding.
+#include <ecid/config.hpp>
+
 #include "eid/flat_json.hpp"
 #include "eid/jose.hpp"
 
@@ -523,6 +525,22 @@ AssertionCheck Verifier::verify(std::string_view token, const TokenRequirements&
   claims.key_id = key->kid;
   claims.algorithm = *alg;
   return check;
+}
+
+
+VerifierConfig verifier_config_from(const Config& c) {
+  VerifierConfig vc;
+  vc.issuer = c.eid.issuer;
+  vc.client_id = c.eid.client_id;
+  vc.jwks_source = c.eid.jwks;
+  vc.ca_file = c.eid.ca_file;
+  vc.allowed_algorithms.clear();
+  for (const auto& a : c.eid.algorithms)
+    if (auto alg = parse_algorithm(a)) vc.allowed_algorithms.push_back(*alg);
+  vc.clock_skew = std::chrono::seconds(c.eid.clock_skew_s);
+  vc.max_token_age = std::chrono::seconds(c.eid.max_token_age_s);
+  vc.refetch_cooldown = std::chrono::seconds(c.eid.refetch_cooldown_s);
+  return vc;
 }
 
 }  // namespace ecid::eid

@@ -1,0 +1,30 @@
+// What an adapter hands the host through the plan and report sinks, judged the same way by the
+// engine (checker.cpp) and the collation (collate/chunk.cpp): adapters are untrusted code.
+#pragma once
+
+#include <ecid/contract.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ecid {
+
+inline constexpr size_t kMaxAdapterTextBytes = 64 * 1024;  // a claim value, a finding's value or detail
+inline constexpr size_t kMaxSubjectRefBytes = 256;
+inline constexpr size_t kMaxPurposeBytes = 256;
+
+inline std::string_view view(ecid_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
+
+// Empty when the host can take the query as it is; otherwise why it is malformed (the host then
+// refuses it without I/O). Keys are never cut: an over-long key is malformed.
+std::string query_problem(const ecid_query& q);
+
+// Empty when the finding is acceptable; otherwise why not (the document then fails).
+std::string finding_problem(const ecid_finding& f);
+
+// "invalid document", "out of memory", …: an adapter's return code in an error message.
+std::string adapter_result_name(int32_t rc);
+
+}  // namespace ecid
