@@ -311,6 +311,59 @@ TEST(AuditExport, BadRangesAreRefused) {
   EXPECT_EQ(parse_audit_range("2025-01", "").from_time, "2025-01");
 }
 
+// The writer thread commits while appenders go on; a commit that fails (another connection holds
+// the write lock longer than the busy timeout) loses nothing: the error reaches the caller, the
+// rows stay queued, and the next flush writes them in order.
+TEST(AuditChain, AFailedCommitKeepsItsRowsForTheNextFlush) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.batch_rows = 1000;
+  o.busy_timeout = std::chrono::milliseconds(50);
+  AuditLog log(o);
+  for (int i = 0; i < 5; ++i) log.append(event(i));
+  log.flush();
+
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open(o.path.c_str(), &blocker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  for (int i = 5; i < 12; ++i) log.append(event(i));
+  EXPECT_THROW(log.flush(), AuditError);
+  EXPECT_THROW(log.flush(), AuditError);  // still locked: retried, fails again
+  for (int i = 12; i < 15; ++i) log.append(event(i));
+  ASSERT_EQ(sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(blocker);
+
+  EXPECT_EQ(log.flush().seq, 15u);
+  log.close();
+  const auto rows = all_rows(o.path);
+  ASSERT_EQ(rows.size(), 15u);
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].document_ref, "doc-" + std::to_string(i));
+  EXPECT_TRUE(verify_audit(o.path, o.anchor_file).ok);
+}
+
+// Batches are hashed when sealed, from the head the log expects. When another log (here in the
+// same process; another process behaves alike) appended in between, the writer must chain from
+// the real head instead.
+TEST(AuditChain, LogsTakingTurnsOnOneFileChainFromTheRealHead) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.batch_rows = 4;
+  AuditLog first(o), second(o);
+  uint64_t n = 0;
+  for (int turn = 0; turn < 6; ++turn) {
+    AuditLog& log = turn % 2 == 0 ? first : second;
+    for (int i = 0; i < 1 + turn * 3; ++i) log.append(event(n++));
+    log.flush();
+  }
+  first.close();
+  second.close();
+  const AuditVerifyResult v = verify_audit(o.path, o.anchor_file);
+  EXPECT_TRUE(v.ok) << to_string(v.problem) << ": " << v.detail;
+  EXPECT_EQ(v.rows, n);
+  const auto rows = all_rows(o.path);
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].document_ref, "doc-" + std::to_string(i));
+}
+
 // A batch job encodes rows on its worker threads and appends them later, skipping rows that a
 // resumed run already wrote: the rows land in order, pseudonymised, and the chain holds.
 TEST(AuditRows, EncodedOnWorkersAppendedInOrderFromAnyFirstRow) {

@@ -1,11 +1,12 @@
 // The append side of the audit store.
 //
-// Appenders pseudonymise and encode their row outside any lock, then push it into a shared
-// buffer. The thread that fills the buffer (or flush(), or the background flusher) takes the
-// commit lock *before* releasing the buffer lock, so batches reach the database in the order
-// they were filled, while other threads keep appending into the next buffer. Each batch is one
-// BEGIN IMMEDIATE transaction that reads the chain head inside the transaction, so several
-// processes appending to one file serialise on SQLite's write lock and never fork the chain.
+// Appenders pseudonymise and encode their row outside any lock, then add it to the filling
+// batch. The appender that fills a batch seals it: computes its row hashes, chained from the head
+// the log expects, and queues it for the log's writer thread. The writer commits sealed batches in
+// order, each as one BEGIN IMMEDIATE transaction that reads the chain head inside the
+// transaction: if another process appended in between, it recomputes the batch's hashes from the
+// real head, so several processes serialise on SQLite's write lock and never fork the chain. The
+// SQLite work and each batch's fsync thus overlap with the appenders' next rows.
 #include "audit/audit_store.hpp"
 
 #include <ecid/config.hpp>
@@ -18,10 +19,12 @@
 
 #include <cerrno>
 #include <condition_variable>
+#include <deque>
 #include <cstring>
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 namespace ecid {
 namespace {
@@ -80,33 +83,54 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& file)
 
 }  // namespace
 
+// A sealed batch: rows waiting for the writer, with their row hashes computed when the batch was
+// sealed, chained from the head the log expected then (base). Another process appending in
+// between moves the real head; the writer then recomputes the hashes from it.
+struct SealedBatch {
+  AuditRows rows;
+  uint64_t base_seq = 0;
+  Digest base_hash{};
+  std::vector<Digest> hashes;  // hashes[i]: row hash of rows[i]
+};
+
 struct AuditLog::Impl {
   AuditOptions options;
   audit::PseudonymKey key;
+  // At most this many rows wait for the writer before appenders wait for it (bounded memory).
+  size_t max_waiting_rows;
 
-  std::mutex buffer_mutex;  // guards buffer, buffered_since, closed
-  AuditRows buffer;
-  std::chrono::steady_clock::time_point buffered_since;
-  bool closed = false;
+  // --- shared with the writer thread; guarded by `mutex` ---------------------------------------
+  std::mutex mutex;
+  std::condition_variable writer_wake;  // a batch was sealed, rows wait for max_delay, or stop
+  std::condition_variable progress;     // the writer committed a batch or failed
+  AuditRows filling;                    // appended rows not yet sealed
+  std::chrono::steady_clock::time_point filling_since;
+  std::deque<SealedBatch> sealed;       // in chain order; the writer commits the front one
+  size_t sealed_rows = 0;
+  uint64_t sealed_count = 0, committed_count = 0;  // batches, since opening
+  std::exception_ptr failure;  // the last failed commit, until an appender or flush reports it
+  bool paused = false;         // after a failure: retry only when asked (seal, flush, close)
+  bool closed = false, stopping = false;
+  uint64_t expected_seq = 0;   // the head the next sealed batch chains from
+  Digest expected_hash{};
+  audit::Sha256 seal_sha;
 
-  std::mutex commit_mutex;  // guards everything below; taken after buffer_mutex, never before
+  // --- the database side; guarded by `write_mutex`, never taken while holding `mutex` ----------
+  std::mutex write_mutex;
   audit::Database db;
   Statement begin, commit, head, insert;
   audit::Sha256 sha;
   std::string chain_id;
   Digest genesis{};
-  AuditRows committing;  // the batch being written; its capacity is reused
   int anchor_fd = -1;
   uint64_t rows_since_anchor = 0;  // committed by this object since its last anchor
 
-  std::mutex flusher_mutex;
-  std::condition_variable flusher_wake;
-  bool flusher_stop = false;
-  std::thread flusher;
+  std::thread writer;
 
   Impl(const AuditOptions& o, const std::string& key_text)
       : options(o), key(key_text), db(o.path, false, o.busy_timeout) {
     if (options.batch_rows == 0) options.batch_rows = 1;
+    max_waiting_rows = 8 * options.batch_rows;
     open_schema();
     begin = Statement(db.get(), "BEGIN IMMEDIATE");
     commit = Statement(db.get(), "COMMIT");
@@ -116,11 +140,12 @@ struct AuditLog::Impl {
                        "document_ref, subject, fields, outcome, prev_hash, row_hash) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     if (!options.anchor_file.empty()) open_anchor_file();
-    if (options.max_delay.count() > 0) flusher = std::thread([this] { flush_in_background(); });
+    std::tie(expected_seq, expected_hash) = read_head();
+    writer = std::thread([this] { write_in_background(); });
   }
 
   ~Impl() {
-    stop_flusher();
+    stop_writer();
     if (anchor_fd >= 0) ::close(anchor_fd);
   }
 
@@ -198,6 +223,8 @@ struct AuditLog::Impl {
     }
   }
 
+  // --- the database side (write_mutex held, or before the writer starts) -----------------------
+
   // The committed head as seen inside the current transaction (or a fresh read outside one).
   std::pair<uint64_t, Digest> read_head() {
     std::pair<uint64_t, Digest> h{0, genesis};
@@ -214,35 +241,28 @@ struct AuditLog::Impl {
     return AuditAnchor{chain_id, seq, audit::hex(hash), audit::utc_now()};
   }
 
-  struct Committed {
-    AuditAnchor head;
-    uint64_t first_seq = 0;  // the head before the batch
-  };
-
-  // Writes rows as one transaction. Holds commit_mutex. On failure nothing is written and the
-  // rows are left for the caller to put back.
-  Committed write_batch(const AuditRows& rows) {
-    if (rows.empty()) {
-      auto [seq, hash] = read_head();
-      return {anchor_of(seq, hash), seq};
-    }
+  // Writes the batch as one transaction, after the head read inside it. On failure nothing is
+  // written and the batch stays as it was (apart from hashes recomputed for a moved head).
+  // Returns the head before the batch.
+  uint64_t write_batch(SealedBatch& b) {
     begin.step();
-    uint64_t first_seq = 0, seq = 0;
-    Digest prev{};
+    uint64_t first_seq = 0;
     try {
-      std::tie(seq, prev) = read_head();
-      first_seq = seq;
-      for (size_t i = 0; i < rows.size(); ++i) {
-        ++seq;
-        const std::string_view content = rows[i];
-        const Digest hash = sha.row_hash(seq, prev, content);
-        const audit::ContentViews members = audit::decode_content(content);
-        insert.bind_int(1, static_cast<int64_t>(seq));
+      Digest prev{};
+      std::tie(first_seq, prev) = read_head();
+      if (first_seq != b.base_seq || prev != b.base_hash) {
+        b.base_seq = first_seq;
+        b.base_hash = prev;
+        for (size_t i = 0; i < b.rows.size(); ++i) prev = b.hashes[i] = sha.row_hash(first_seq + i + 1, prev, b.rows[i]);
+      }
+      for (size_t i = 0; i < b.rows.size(); ++i) {
+        const Digest& previous = i == 0 ? b.base_hash : b.hashes[i - 1];
+        const audit::ContentViews members = audit::decode_content(b.rows[i]);
+        insert.bind_int(1, static_cast<int64_t>(first_seq + i + 1));
         for (int m = 0; m < audit::kContentMembers; ++m) insert.bind_text(2 + m, members[m]);
-        insert.bind_blob(12, prev.data(), prev.size());
-        insert.bind_blob(13, hash.data(), hash.size());
+        insert.bind_blob(12, previous.data(), previous.size());
+        insert.bind_blob(13, b.hashes[i].data(), b.hashes[i].size());
         insert.step();
-        prev = hash;
       }
       commit.step();
     } catch (...) {
@@ -250,8 +270,8 @@ struct AuditLog::Impl {
       if (!sqlite3_get_autocommit(db.get())) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
-    rows_since_anchor += rows.size();
-    return {anchor_of(seq, prev), first_seq};
+    rows_since_anchor += b.rows.size();
+    return first_seq;
   }
 
   void append_anchor(const AuditAnchor& anchor) {
@@ -264,86 +284,186 @@ struct AuditLog::Impl {
     rows_since_anchor = 0;
   }
 
-  enum class Anchor { periodic, always, if_rows_added };
-
-  // Commits everything buffered, then anchors per `when`. Called with buffer_mutex held through
-  // `buffer_lock`, which it releases once it holds commit_mutex. `closing` marks the log closed
-  // in the same buffer_mutex hold, so no row can slip in after the last commit.
-  AuditAnchor commit_buffer(std::unique_lock<std::mutex>& buffer_lock, Anchor when = Anchor::periodic,
-                            bool closing = false) {
-    std::unique_lock<std::mutex> commit_lock(commit_mutex);
-    committing.clear();
-    committing.swap(buffer);
-    if (closing) closed = true;
-    buffer_lock.unlock();
-    Committed done;
-    try {
-      done = write_batch(committing);
-    } catch (...) {
-      // Put the rows back in front so the next commit retries them first.
-      AuditRows failed;
-      failed.swap(committing);
-      commit_lock.unlock();
-      buffer_lock.lock();
-      if (closing) closed = false;
-      failed.add(buffer);
-      buffer.swap(failed);
-      buffer_lock.unlock();
-      throw;
-    }
-    // The rows are committed from here on: an anchor failure must not put them back.
-    if (when == Anchor::always || (when == Anchor::if_rows_added && anchor_fd >= 0 && rows_since_anchor > 0)) {
-      append_anchor(done.head);
-    } else if (when == Anchor::periodic && anchor_fd >= 0 && options.anchor_every > 0 &&
-               done.head.seq / options.anchor_every > done.first_seq / options.anchor_every) {
-      try {
-        append_anchor(done.head);
-      } catch (const AuditError& e) {
-        // The rows are safe; a missing periodic anchor only widens the window the next one covers.
-        log::error(std::string("audit: ") + e.what());
-      }
-    }
-    return done.head;
+  AuditAnchor current_head() {
+    std::lock_guard<std::mutex> write_lock(write_mutex);
+    const auto [seq, hash] = read_head();
+    return anchor_of(seq, hash);
   }
 
-  template <typename Rows>  // one encoded row (std::string_view) or several (AuditRows)
-  void push(const Rows& rows) {
-    std::unique_lock<std::mutex> lock(buffer_mutex);
+  // --- the appenders' side (mutex held) ---------------------------------------------------------
+
+  // Moves the filling rows into a sealed batch, hashed from the expected head, for the writer.
+  void seal(std::unique_lock<std::mutex>&) {
+    if (filling.empty()) return;
+    SealedBatch b;
+    b.rows.swap(filling);
+    b.base_seq = expected_seq;
+    b.base_hash = expected_hash;
+    b.hashes.resize(b.rows.size());
+    Digest prev = expected_hash;
+    for (size_t i = 0; i < b.rows.size(); ++i) prev = b.hashes[i] = seal_sha.row_hash(expected_seq + i + 1, prev, b.rows[i]);
+    expected_seq += b.rows.size();
+    expected_hash = prev;
+    sealed_rows += b.rows.size();
+    sealed.push_back(std::move(b));
+    ++sealed_count;
+    paused = false;  // a new batch is a reason to retry a failed one
+    writer_wake.notify_one();
+  }
+
+  void rethrow_failure() {
+    if (!failure) return;
+    std::exception_ptr f = std::move(failure);
+    failure = nullptr;
+    std::rethrow_exception(f);
+  }
+
+  // Appends rows[first..] (all of `rows` when it is one encoded row).
+  template <typename Rows>
+  void push(const Rows& rows, size_t first = 0) {
+    std::unique_lock<std::mutex> lock(mutex);
     if (closed) throw AuditError("the audit log is closed");
-    if (buffer.empty()) buffered_since = std::chrono::steady_clock::now();
-    buffer.add(rows);
-    if (buffer.size() >= options.batch_rows) commit_buffer(lock);
+    if (filling.empty()) filling_since = std::chrono::steady_clock::now();
+    if constexpr (std::is_same_v<Rows, AuditRows>) {
+      for (size_t i = first; i < rows.size(); ++i) filling.add(rows[i]);
+    } else {
+      filling.add(rows);
+    }
+    if (filling.size() >= options.batch_rows) {
+      seal(lock);
+      // The writer is behind: wait for it rather than buffer without bound.
+      progress.wait(lock, [this] { return sealed_rows <= max_waiting_rows || failure || paused; });
+    }
+    rethrow_failure();
+  }
+
+  // Seals what is filling and waits until every sealed batch is committed; throws the writer's
+  // error if one fails (its rows stay queued for the next attempt).
+  void commit_all(std::unique_lock<std::mutex>& lock) {
+    seal(lock);
+    const uint64_t ticket = sealed_count;
+    failure = nullptr;  // this wait reports the outcome of a fresh attempt
+    paused = false;
+    writer_wake.notify_one();
+    progress.wait(lock, [&] { return committed_count >= ticket || failure; });
+    if (committed_count < ticket) rethrow_failure();
   }
 
   AuditAnchor flush() {
-    std::unique_lock<std::mutex> lock(buffer_mutex);
-    if (closed) throw AuditError("the audit log is closed");
-    return commit_buffer(lock);
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (closed) throw AuditError("the audit log is closed");
+      commit_all(lock);
+    }
+    return current_head();
   }
 
-  void flush_in_background() {
-    const auto period = std::max(options.max_delay / 4, std::chrono::milliseconds(1));
-    std::unique_lock<std::mutex> wake_lock(flusher_mutex);
-    while (!flusher_wake.wait_for(wake_lock, period, [this] { return flusher_stop; })) {
+  AuditAnchor write_anchor() {
+    if (anchor_fd < 0) throw AuditError("no anchor file is configured for the audit log");
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (closed) throw AuditError("the audit log is closed");
+      commit_all(lock);
+    }
+    std::lock_guard<std::mutex> write_lock(write_mutex);
+    const auto [seq, hash] = read_head();
+    const AuditAnchor anchor = anchor_of(seq, hash);
+    append_anchor(anchor);
+    return anchor;
+  }
+
+  void close() {
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (closed) return;
+      closed = true;  // no appends from here on
       try {
-        std::unique_lock<std::mutex> lock(buffer_mutex);
-        if (closed || buffer.empty() || std::chrono::steady_clock::now() - buffered_since < options.max_delay)
-          continue;
-        commit_buffer(lock);
-      } catch (const std::exception& e) {
-        log::error(std::string("audit: background commit failed, will retry: ") + e.what());
+        commit_all(lock);
+      } catch (...) {
+        closed = false;  // the rows are still queued: the caller may retry
+        throw;
+      }
+    }
+    stop_writer();
+    std::lock_guard<std::mutex> write_lock(write_mutex);
+    if (anchor_fd >= 0 && rows_since_anchor > 0) {
+      const auto [seq, hash] = read_head();
+      append_anchor(anchor_of(seq, hash));
+    }
+  }
+
+  size_t rows_not_committed() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return filling.size() + sealed_rows;
+  }
+
+  // --- the writer thread ------------------------------------------------------------------------
+
+  // Commits sealed batches in order, and seals rows that waited max_delay. Appenders only encode
+  // and hash; the SQLite work and the fsync of each batch overlap with their next rows.
+  void write_in_background() {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!stopping) {
+      if (!sealed.empty() && !paused) {
+        commit_front(lock);
+      } else if (!filling.empty() && options.max_delay.count() > 0 && !paused) {
+        const auto due = filling_since + options.max_delay;
+        if (std::chrono::steady_clock::now() >= due) seal(lock);
+        else writer_wake.wait_until(lock, due);
+      } else {
+        writer_wake.wait(lock);
       }
     }
   }
 
-  void stop_flusher() {
-    if (!flusher.joinable()) return;
-    {
-      std::lock_guard<std::mutex> lock(flusher_mutex);
-      flusher_stop = true;
+  void commit_front(std::unique_lock<std::mutex>& lock) {
+    SealedBatch& b = sealed.front();  // appenders only add at the back
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      std::lock_guard<std::mutex> write_lock(write_mutex);
+      const uint64_t before = write_batch(b);
+      const uint64_t after = b.base_seq + b.rows.size();
+      if (anchor_fd >= 0 && options.anchor_every > 0 && after / options.anchor_every > before / options.anchor_every) {
+        try {
+          append_anchor(anchor_of(after, b.hashes.back()));
+        } catch (const AuditError& e) {
+          // The rows are safe; a missing periodic anchor only widens the window the next one covers.
+          log::error(std::string("audit: ") + e.what());
+        }
+      }
+    } catch (const std::exception& e) {
+      log::error(std::string("audit: commit failed, the rows stay queued: ") + e.what());
+      error = std::current_exception();
+    } catch (...) {
+      error = std::current_exception();
     }
-    flusher_wake.notify_all();
-    flusher.join();
+    lock.lock();
+    if (error) {
+      failure = error;
+      paused = true;
+    } else {
+      if (sealed.size() == 1) {
+        // Nothing else is sealed: chain the next batch from what was really written (another
+        // process may have appended in between).
+        expected_seq = b.base_seq + b.rows.size();
+        expected_hash = b.hashes.back();
+      }
+      sealed_rows -= b.rows.size();
+      sealed.pop_front();
+      ++committed_count;
+    }
+    progress.notify_all();
+  }
+
+  void stop_writer() {
+    if (!writer.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopping = true;
+    }
+    writer_wake.notify_all();
+    writer.join();
   }
 
   // Pseudonymises and encodes an event into `out` (cleared first). The common case allocates
@@ -389,13 +509,6 @@ struct AuditLog::Impl {
                             out);
     }
   }
-
-  void close() {
-    stop_flusher();
-    std::unique_lock<std::mutex> lock(buffer_mutex);
-    if (closed) return;
-    commit_buffer(lock, Anchor::if_rows_added, true);
-  }
 };
 
 AuditLog::AuditLog(const AuditOptions& options) {
@@ -409,12 +522,8 @@ AuditLog::~AuditLog() {
   try {
     impl_->close();
   } catch (const std::exception& e) {
-    size_t lost = 0;
-    {
-      std::lock_guard<std::mutex> lock(impl_->buffer_mutex);
-      lost = impl_->buffer.size();
-    }
-    log::error("audit: closing the audit log failed (" + std::to_string(lost) + " rows not written): " + e.what());
+    log::error("audit: closing the audit log failed (" + std::to_string(impl_->rows_not_committed()) +
+               " rows not written): " + e.what());
   }
 }
 
@@ -436,21 +545,11 @@ void AuditLog::encode(const AuditEvent& event, AuditRows& rows) const {
   rows.add(encoded);
 }
 
-void AuditLog::append_rows(const AuditRows& rows, size_t first) {
-  if (first == 0) return impl_->push(rows);
-  AuditRows rest;
-  for (size_t i = first; i < rows.size(); ++i) rest.add(rows[i]);
-  impl_->push(rest);
-}
+void AuditLog::append_rows(const AuditRows& rows, size_t first) { impl_->push(rows, first); }
 
 AuditAnchor AuditLog::flush() { return impl_->flush(); }
 
-AuditAnchor AuditLog::write_anchor() {
-  if (impl_->anchor_fd < 0) throw AuditError("no anchor file is configured for the audit log");
-  std::unique_lock<std::mutex> lock(impl_->buffer_mutex);
-  if (impl_->closed) throw AuditError("the audit log is closed");
-  return impl_->commit_buffer(lock, Impl::Anchor::always);
-}
+AuditAnchor AuditLog::write_anchor() { return impl_->write_anchor(); }
 
 void AuditLog::close() { impl_->close(); }
 
