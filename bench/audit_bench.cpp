@@ -3,8 +3,9 @@
 //
 //   audit_bench [rows=500000] [batch_rows=1000] [dir=$TMPDIR]
 //
-// plain  : one prepared INSERT of the finished rows (time and pseudonym already computed) into the
-//          same table without the two hash columns, batch_rows per transaction, WAL. The ceiling.
+// plain  : one prepared INSERT of the finished rows (time, pseudonym and context id already
+//          computed) into the same table as AuditLog's (context stored once, referenced by id)
+//          without the two hash columns, batch_rows per transaction, WAL. The ceiling.
 // +chain : the same loop, also storing prev_hash and row_hash = SHA-256 over the length-prefixed
 //          row: what the chain itself costs, without AuditLog around it.
 // audit  : AuditLog::append() of AuditEvents: time, HMAC pseudonym, encoding, SHA-256 chain,
@@ -54,9 +55,11 @@ std::vector<ecid::AuditEvent> make_events(size_t n) {
   return events;
 }
 
-// The plain rows as the audit store would hold them, minus the chain.
+// The plain rows as the audit store would hold them, minus the chain; the context members are
+// stored once in a context table, the row refers to them by id.
 struct PlainRow {
   std::string time, kind, adapter, adapter_version, purpose, legal_basis, document_ref, subject, fields, outcome;
+  int64_t context = 0;
 };
 
 std::vector<PlainRow> make_plain_rows(const std::vector<ecid::AuditEvent>& events) {
@@ -66,7 +69,8 @@ std::vector<PlainRow> make_plain_rows(const std::vector<ecid::AuditEvent>& event
     std::string fields;
     for (const auto& f : e.fields_disclosed) fields += (fields.empty() ? "" : ",") + f;
     rows.push_back({"2025-01-31T08:15:00.123456Z", e.kind, e.adapter, e.adapter_version, e.purpose, e.legal_basis,
-                    e.document_ref, ecid::audit_pseudonym(kKey, e.subject_id), fields, e.outcome});
+                    e.document_ref, ecid::audit_pseudonym(kKey, e.subject_id), fields, e.outcome,
+                    e.kind == ecid::kAuditPolicyRefusal ? 2 : 1});
   }
   return rows;
 }
@@ -90,21 +94,23 @@ void run_plain(const fs::path& path, const std::vector<PlainRow>& rows, size_t b
   check(sqlite3_exec(db, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr),
         db, "sync");
   check(sqlite3_exec(db,
-                     (std::string("CREATE TABLE audit (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL, "
-                     "adapter TEXT NOT NULL, adapter_version TEXT NOT NULL, purpose TEXT NOT NULL, "
-                     "legal_basis TEXT NOT NULL, document_ref TEXT NOT NULL, subject TEXT NOT NULL, "
-                     "fields TEXT NOT NULL, outcome TEXT NOT NULL") +
-                         std::string(chain ? ", prev_hash BLOB NOT NULL, row_hash BLOB NOT NULL)" : ")"))
+                     "CREATE TABLE audit_context (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, adapter TEXT NOT NULL, "
+                     "adapter_version TEXT NOT NULL, purpose TEXT NOT NULL, legal_basis TEXT NOT NULL)",
+                     nullptr, nullptr, nullptr),
+        db, "create context");
+  check(sqlite3_exec(db,
+                     (std::string("CREATE TABLE audit (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, context INTEGER "
+                                  "NOT NULL, document_ref TEXT NOT NULL, subject TEXT NOT NULL, fields TEXT NOT NULL, "
+                                  "outcome TEXT NOT NULL") +
+                      (chain ? ", prev_hash BLOB NOT NULL, row_hash BLOB NOT NULL)" : ")"))
                          .c_str(),
                      nullptr, nullptr, nullptr),
         db, "create");
   sqlite3_stmt* insert = nullptr;
   check(sqlite3_prepare_v2(db,
-                           (std::string("INSERT INTO audit (seq, time, kind, adapter, adapter_version, purpose, legal_basis, "
-                           "document_ref, subject, fields, outcome") +
-                               std::string(chain ? ", prev_hash, row_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                                   "?9, ?10, ?11, ?12, ?13)"
-                                                 : ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"))
+                           (std::string("INSERT INTO audit (seq, time, context, document_ref, subject, fields, outcome") +
+                            (chain ? ", prev_hash, row_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                                   : ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
                                .c_str(),
                            -1, &insert, nullptr),
         db, "prepare");
@@ -121,15 +127,11 @@ void run_plain(const fs::path& path, const std::vector<PlainRow>& rows, size_t b
       const PlainRow& r = rows[i];
       sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(i + 1));
       bind(2, r.time);
-      bind(3, r.kind);
-      bind(4, r.adapter);
-      bind(5, r.adapter_version);
-      bind(6, r.purpose);
-      bind(7, r.legal_basis);
-      bind(8, r.document_ref);
-      bind(9, r.subject);
-      bind(10, r.fields);
-      bind(11, r.outcome);
+      sqlite3_bind_int64(insert, 3, r.context);
+      bind(4, r.document_ref);
+      bind(5, r.subject);
+      bind(6, r.fields);
+      bind(7, r.outcome);
       if (chain) {
         encoded.clear();
         for (const std::string* m : {&r.time, &r.kind, &r.adapter, &r.adapter_version, &r.purpose, &r.legal_basis,
@@ -143,8 +145,8 @@ void run_plain(const fs::path& path, const std::vector<PlainRow>& rows, size_t b
         EVP_DigestUpdate(ctx, prev, sizeof prev);
         EVP_DigestUpdate(ctx, encoded.data(), encoded.size());
         EVP_DigestFinal_ex(ctx, hash, &len);
-        sqlite3_bind_blob(insert, 12, prev, sizeof prev, SQLITE_TRANSIENT);
-        sqlite3_bind_blob(insert, 13, hash, sizeof hash, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(insert, 8, prev, sizeof prev, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(insert, 9, hash, sizeof hash, SQLITE_TRANSIENT);
         std::copy(hash, hash + sizeof hash, prev);
       }
       check(sqlite3_step(insert), db, "insert");

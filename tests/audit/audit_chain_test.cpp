@@ -238,6 +238,25 @@ TEST(AuditKey, RefusesAnotherKindOfDatabase) {
   EXPECT_FALSE(std::filesystem::exists(dir / "absent.db"));
 }
 
+// A trail written by an earlier ecid is refused with a message that says so and what to do,
+// never appended to in a layout it does not have.
+TEST(AuditKey, RefusesAnEarlierFormatSayingWhatToDo) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  sql(o.path, "CREATE TABLE audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID; "
+              "INSERT INTO audit_meta VALUES ('format', 'ecid-audit-v1');");
+  try {
+    AuditLog log(o);
+    ADD_FAILURE() << "an ecid-audit-v1 file was opened for appending";
+  } catch (const AuditError& e) {
+    EXPECT_NE(std::string(e.what()).find("ecid-audit-v1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("new one"), std::string::npos) << e.what();
+  }
+  const AuditVerifyResult v = verify_audit(o.path);
+  EXPECT_EQ(v.problem, AuditProblem::unreadable);
+  EXPECT_NE(v.detail.find("earlier ecid"), std::string::npos) << v.detail;
+}
+
 // --- find and export --------------------------------------------------------------------------
 
 TEST(AuditFind, ReturnsExactlyTheSubjectsRows) {

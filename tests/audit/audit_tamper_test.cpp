@@ -46,8 +46,11 @@ TEST_F(AuditTamper, GuardTriggersRefuseEditsThroughSql) {
   ASSERT_EQ(sqlite3_open(o.path.c_str(), &h), SQLITE_OK);
   EXPECT_NE(sqlite3_exec(h, "UPDATE audit SET outcome = 'x' WHERE seq = 2", nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_NE(sqlite3_exec(h, "DELETE FROM audit WHERE seq = 3", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(h, "UPDATE audit_context SET purpose = 'x'", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(h, "DELETE FROM audit_context", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(h);
   EXPECT_TRUE(verify_audit(o.path, o.anchor_file).ok);
+  EXPECT_EQ(sql_int(o.path, "SELECT count(*) FROM audit_context"), 2);  // a refusal and a query
 }
 
 TEST_F(AuditTamper, EditedColumn) {
@@ -59,6 +62,24 @@ TEST_F(AuditTamper, EditedColumn) {
 TEST_F(AuditTamper, EditedHashColumn) {
   sql(o_.path, "UPDATE audit SET row_hash = X'00' WHERE seq = 52");
   expect(AuditProblem::edited, 52, false);
+}
+
+// The context (kind, adapter, version, purpose, legal basis) is stored once per distinct value and
+// referenced by id; the row hash covers its text, so changing it changes every row that uses it.
+TEST_F(AuditTamper, EditedContextCaughtAtItsFirstRow) {
+  // Row 1 (doc-0) is a policy refusal, row 2 a register query: two contexts.
+  sql(o_.path, "UPDATE audit_context SET legal_basis = 'none' WHERE id = (SELECT context FROM audit WHERE seq = 2)");
+  expect(AuditProblem::edited, 2, false);
+}
+
+TEST_F(AuditTamper, RowPointedAtAnotherContext) {
+  sql(o_.path, "UPDATE audit SET context = (SELECT context FROM audit WHERE seq = 1) WHERE seq = 38");
+  expect(AuditProblem::edited, 38, false);
+}
+
+TEST_F(AuditTamper, DeletedContextCaughtAtItsFirstRow) {
+  sql(o_.path, "DELETE FROM audit_context WHERE id = (SELECT context FROM audit WHERE seq = 1)");
+  expect(AuditProblem::edited, 1, false);
 }
 
 TEST_F(AuditTamper, DeletedMiddleRow) {

@@ -141,16 +141,20 @@ inline std::string sql_quote(std::string_view s) {
 inline void insert_row(const std::filesystem::path& db, const AuditRow& r) {
   std::string fields;
   for (const auto& f : r.fields_disclosed) fields += (fields.empty() ? "" : ",") + f;
-  sql(db, "INSERT INTO audit VALUES (" + std::to_string(r.seq) + ", " + sql_quote(r.time) + ", " +
-              sql_quote(r.kind) + ", " + sql_quote(r.adapter) + ", " + sql_quote(r.adapter_version) + ", " +
-              sql_quote(r.purpose) + ", " + sql_quote(r.legal_basis) + ", " + sql_quote(r.document_ref) + ", " +
-              sql_quote(r.subject) + ", " + sql_quote(fields) + ", " + sql_quote(r.outcome) + ", X'" + r.prev_hash +
-              "', X'" + r.row_hash + "')");
+  const std::string context = sql_quote(r.kind) + ", " + sql_quote(r.adapter) + ", " + sql_quote(r.adapter_version) +
+                              ", " + sql_quote(r.purpose) + ", " + sql_quote(r.legal_basis);
+  sql(db, "INSERT OR IGNORE INTO audit_context (kind, adapter, adapter_version, purpose, legal_basis) VALUES (" +
+              context + "); INSERT INTO audit VALUES (" + std::to_string(r.seq) + ", " + sql_quote(r.time) +
+              ", (SELECT id FROM audit_context WHERE (kind, adapter, adapter_version, purpose, legal_basis) = (" +
+              context + ")), " + sql_quote(r.document_ref) + ", " + sql_quote(r.subject) + ", " + sql_quote(fields) +
+              ", " + sql_quote(r.outcome) + ", X'" + r.prev_hash + "', X'" + r.row_hash + "')");
 }
 
 // The append-only triggers are a guard against mistakes, not against an attacker: drop them.
 inline void drop_guards(const std::filesystem::path& db) {
-  sql(db, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;");
+  sql(db,
+      "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_context_no_update; "
+      "DROP TRIGGER audit_context_no_delete;");
 }
 
 }  // namespace ecid::testing

@@ -25,6 +25,7 @@
 #include <mutex>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 
 namespace ecid {
 namespace {
@@ -34,14 +35,18 @@ using audit::Statement;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS audit (
-  seq INTEGER PRIMARY KEY,
-  time TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS audit_context (
+  id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
   adapter TEXT NOT NULL,
   adapter_version TEXT NOT NULL,
   purpose TEXT NOT NULL,
   legal_basis TEXT NOT NULL,
+  UNIQUE (kind, adapter, adapter_version, purpose, legal_basis));
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY,
+  time TEXT NOT NULL,
+  context INTEGER NOT NULL REFERENCES audit_context (id),
   document_ref TEXT NOT NULL,
   subject TEXT NOT NULL,
   fields TEXT NOT NULL,
@@ -51,6 +56,10 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_context_no_update BEFORE UPDATE ON audit_context
+  BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_context_no_delete BEFORE DELETE ON audit_context
   BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 )sql";
 
@@ -82,6 +91,11 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& file)
 }
 
 }  // namespace
+
+struct ContextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 // A sealed batch: rows waiting for the writer, with their row hashes computed when the batch was
 // sealed, chained from the head the log expected then (base). Another process appending in
@@ -118,8 +132,14 @@ struct AuditLog::Impl {
   // --- the database side; guarded by `write_mutex`, never taken while holding `mutex` ----------
   std::mutex write_mutex;
   audit::Database db;
-  Statement begin, commit, head, insert;
+  Statement begin, commit, head, insert, find_context, add_context;
   audit::Sha256 sha;
+  // Context ids by the context members' encoding (length-prefixed, so unambiguous). Ids added in
+  // the open transaction are listed so that a rollback forgets them.
+  std::unordered_map<std::string, int64_t, ContextHash, std::equal_to<>> contexts;
+  std::vector<std::string> contexts_added;
+  std::string last_context;
+  int64_t last_context_id = -1;
   std::string chain_id;
   Digest genesis{};
   int anchor_fd = -1;
@@ -136,9 +156,14 @@ struct AuditLog::Impl {
     commit = Statement(db.get(), "COMMIT");
     head = Statement(db.get(), "SELECT seq, row_hash FROM audit ORDER BY seq DESC LIMIT 1");
     insert = Statement(db.get(),
-                       "INSERT INTO audit (seq, time, kind, adapter, adapter_version, purpose, legal_basis, "
-                       "document_ref, subject, fields, outcome, prev_hash, row_hash) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+                       "INSERT INTO audit (seq, time, context, document_ref, subject, fields, outcome, prev_hash, "
+                       "row_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    find_context = Statement(db.get(),
+                             "SELECT id FROM audit_context WHERE kind = ?1 AND adapter = ?2 AND adapter_version = ?3 "
+                             "AND purpose = ?4 AND legal_basis = ?5");
+    add_context = Statement(db.get(),
+                            "INSERT INTO audit_context (kind, adapter, adapter_version, purpose, legal_basis) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!options.anchor_file.empty()) open_anchor_file();
     std::tie(expected_seq, expected_hash) = read_head();
     writer = std::thread([this] { write_in_background(); });
@@ -167,7 +192,8 @@ struct AuditLog::Impl {
     try {
       Statement foreign(db.get(),
                         "SELECT count(*) FROM sqlite_master WHERE name NOT IN "
-                        "('audit', 'audit_meta', 'audit_no_update', 'audit_no_delete') "
+                        "('audit', 'audit_meta', 'audit_context', 'audit_no_update', 'audit_no_delete', "
+                        "'audit_context_no_update', 'audit_context_no_delete') "
                         "AND name NOT LIKE 'sqlite_%'");
       foreign.step();
       const bool has_foreign = foreign.integer(0) > 0;
@@ -194,8 +220,8 @@ struct AuditLog::Impl {
           put.step();
           put.reset();
         }
-      } else if (format != audit::kFormat) {
-        throw AuditError(where + " has format '" + format + "', expected '" + std::string(audit::kFormat) + "'");
+      } else if (std::string problem = audit::format_problem(db); !problem.empty()) {
+        throw AuditError(problem);
       }
       if (db.meta("key_check") != key.key_check())
         throw AuditError(where + " was created with another audit key");
@@ -241,6 +267,35 @@ struct AuditLog::Impl {
     return AuditAnchor{chain_id, seq, audit::hex(hash), audit::utc_now()};
   }
 
+  // The id of the row's context (members kind .. legal_basis), added inside the open transaction
+  // when new. Consecutive rows nearly always share it.
+  int64_t context_id(const audit::ContentViews& members) {
+    // The members are views into one encoding, each after its 4-byte length: one span holds them.
+    const std::string_view& first = members[audit::kFirstContextMember];
+    const std::string_view& last = members[audit::kFirstContextMember + audit::kContextMembers - 1];
+    const std::string_view key(first.data() - 4, static_cast<size_t>(last.data() + last.size() - (first.data() - 4)));
+    if (last_context_id >= 0 && key == last_context) return last_context_id;
+    int64_t id = 0;
+    if (auto it = contexts.find(key); it != contexts.end()) {
+      id = it->second;
+    } else {
+      for (int m = 0; m < audit::kContextMembers; ++m) find_context.bind_text(1 + m, members[audit::kFirstContextMember + m]);
+      if (find_context.step()) {
+        id = find_context.integer(0);
+        find_context.reset();
+      } else {
+        for (int m = 0; m < audit::kContextMembers; ++m) add_context.bind_text(1 + m, members[audit::kFirstContextMember + m]);
+        add_context.step();
+        id = sqlite3_last_insert_rowid(db.get());
+        contexts_added.emplace_back(key);
+      }
+      contexts.emplace(std::string(key), id);
+    }
+    last_context.assign(key);
+    last_context_id = id;
+    return id;
+  }
+
   // Writes the batch as one transaction, after the head read inside it. On failure nothing is
   // written and the batch stays as it was (apart from hashes recomputed for a moved head).
   // Returns the head before the batch.
@@ -259,17 +314,24 @@ struct AuditLog::Impl {
         const Digest& previous = i == 0 ? b.base_hash : b.hashes[i - 1];
         const audit::ContentViews members = audit::decode_content(b.rows[i]);
         insert.bind_int(1, static_cast<int64_t>(first_seq + i + 1));
-        for (int m = 0; m < audit::kContentMembers; ++m) insert.bind_text(2 + m, members[m]);
-        insert.bind_blob(12, previous.data(), previous.size());
-        insert.bind_blob(13, b.hashes[i].data(), b.hashes[i].size());
+        insert.bind_text(2, members[0]);
+        insert.bind_int(3, context_id(members));
+        for (int m = audit::kFirstContextMember + audit::kContextMembers, at = 4; m < audit::kContentMembers; ++m, ++at)
+          insert.bind_text(at, members[m]);
+        insert.bind_blob(8, previous.data(), previous.size());
+        insert.bind_blob(9, b.hashes[i].data(), b.hashes[i].size());
         insert.step();
       }
       commit.step();
     } catch (...) {
       sqlite3_reset(insert.get());
       if (!sqlite3_get_autocommit(db.get())) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      for (const std::string& added : contexts_added) contexts.erase(added);
+      contexts_added.clear();
+      last_context_id = -1;
       throw;
     }
+    contexts_added.clear();
     rows_since_anchor += b.rows.size();
     return first_seq;
   }
@@ -331,8 +393,10 @@ struct AuditLog::Impl {
     }
     if (filling.size() >= options.batch_rows) {
       seal(lock);
-      // The writer is behind: wait for it rather than buffer without bound.
-      progress.wait(lock, [this] { return sealed_rows <= max_waiting_rows || failure || paused; });
+      // The writer is behind: wait for it rather than buffer without bound (one batch of any
+      // size may wait while the next one fills).
+      progress.wait(lock,
+                    [this] { return sealed.size() <= 1 || sealed_rows <= max_waiting_rows || failure || paused; });
     }
     rethrow_failure();
   }

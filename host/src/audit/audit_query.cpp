@@ -20,7 +20,7 @@ std::string dump(const ordered_json& j) {
 // Opens read-only and checks it is an audit database.
 audit::Database open_for_reading(const std::filesystem::path& db) {
   audit::Database d(db, true, std::chrono::milliseconds(30000));
-  if (d.meta("format") != audit::kFormat) throw AuditError(db.string() + " is not an ecid audit database");
+  if (std::string problem = audit::format_problem(d); !problem.empty()) throw AuditError(problem);
   return d;
 }
 

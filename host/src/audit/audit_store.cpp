@@ -306,6 +306,15 @@ std::string Database::meta(std::string_view name) {
   return {};
 }
 
+std::string format_problem(Database& d) {
+  const std::string format = d.meta("format");
+  if (format == kFormat) return {};
+  if (format == "ecid-audit-v1")
+    return d.path().string() + " is an audit trail of an earlier ecid (format ecid-audit-v1); this ecid reads and " +
+           "writes " + std::string(kFormat) + " only: keep the old file as it is and point audit.path at a new one";
+  return d.path().string() + " is not an ecid audit database";
+}
+
 std::vector<std::string> split_fields(std::string_view joined) {
   std::vector<std::string> out;
   if (joined.empty()) return out;

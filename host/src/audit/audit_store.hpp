@@ -16,7 +16,9 @@ namespace ecid::audit {
 
 using Digest = std::array<unsigned char, 32>;
 
-inline constexpr std::string_view kFormat = "ecid-audit-v1";
+// v2: the per-event context (kind, adapter, version, purpose, legal basis) is stored once in
+// audit_context and referenced by id; the row hash still covers its text (docs/audit.md).
+inline constexpr std::string_view kFormat = "ecid-audit-v2";
 // Prefixed to every row's encoding so a row hash can never be confused with another hash.
 inline constexpr std::string_view kRowTag = "ecid-audit-row-v1";
 inline constexpr std::string_view kKeyCheckMessage = "ecid-audit-key-check-v1";
@@ -28,6 +30,8 @@ inline constexpr const char* kContentColumns[kContentMembers] = {
     "time", "kind", "adapter", "adapter_version", "purpose", "legal_basis",
     "document_ref", "subject", "fields", "outcome"};
 using ContentViews = std::array<std::string_view, kContentMembers>;
+// Members kind .. legal_basis: the event's context, stored once per distinct value in audit_context.
+inline constexpr int kFirstContextMember = 1, kContextMembers = 5;
 
 // Appends each member as a 4-byte big-endian length and its bytes.
 void encode_content(const ContentViews& members, std::string& out);
@@ -134,10 +138,13 @@ class Database {
 [[noreturn]] void throw_sqlite(sqlite3* db, std::string_view what);
 
 // Columns selected by every reader, in AuditRow order: seq, the content members, prev_hash,
-// row_hash.
+// row_hash. A LEFT JOIN: a row whose context is missing reads as empty members and fails its hash.
 inline constexpr std::string_view kSelectRow =
     "SELECT seq, time, kind, adapter, adapter_version, purpose, legal_basis, document_ref, "
-    "subject, fields, outcome, prev_hash, row_hash FROM audit";
+    "subject, fields, outcome, prev_hash, row_hash FROM audit LEFT JOIN audit_context ON audit_context.id = audit.context";
+
+// Empty when `d` is an audit database of this build's format; otherwise why it cannot be used.
+std::string format_problem(Database& d);
 AuditRow read_row(const Statement& s);
 
 std::vector<std::string> split_fields(std::string_view joined);

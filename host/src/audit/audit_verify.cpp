@@ -169,8 +169,8 @@ AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::files
     return result;
   };
   d.exec("BEGIN");  // one snapshot for everything below
-  if (d.meta("format") != audit::kFormat)
-    return finish(Problem{AuditProblem::unreadable, 0, db.string() + " is not an ecid audit database"});
+  if (std::string problem = audit::format_problem(d); !problem.empty())
+    return finish(Problem{AuditProblem::unreadable, 0, std::move(problem)});
   result.chain_id = d.meta("chain_id");
   unsigned char id[16];
   if (!audit::unhex(result.chain_id, id, sizeof id))
