@@ -120,6 +120,7 @@ struct AuditLog::Impl {
   AuditRows filling;                    // appended rows not yet sealed
   std::chrono::steady_clock::time_point filling_since;
   std::deque<SealedBatch> sealed;       // in chain order; the writer commits the front one
+  std::vector<SealedBatch> spare;       // committed batches whose buffers the next seals reuse
   size_t sealed_rows = 0;
   uint64_t sealed_count = 0, committed_count = 0;  // batches, since opening
   std::exception_ptr failure;  // the last failed commit, until an appender or flush reports it
@@ -358,7 +359,11 @@ struct AuditLog::Impl {
   void seal(std::unique_lock<std::mutex>&) {
     if (filling.empty()) return;
     SealedBatch b;
-    b.rows.swap(filling);
+    if (!spare.empty()) {
+      b = std::move(spare.back());
+      spare.pop_back();
+    }
+    b.rows.swap(filling);  // filling gets the spare's grown, empty buffers
     b.base_seq = expected_seq;
     b.base_hash = expected_hash;
     b.hashes.resize(b.rows.size());
@@ -514,6 +519,10 @@ struct AuditLog::Impl {
         expected_hash = b.hashes.back();
       }
       sealed_rows -= b.rows.size();
+      if (spare.size() < 2) {
+        b.rows.clear();
+        spare.push_back(std::move(b));
+      }
       sealed.pop_front();
       ++committed_count;
     }
