@@ -238,23 +238,43 @@ TEST(AuditKey, RefusesAnotherKindOfDatabase) {
   EXPECT_FALSE(std::filesystem::exists(dir / "absent.db"));
 }
 
-// A trail written by an earlier ecid is refused with a message that says so and what to do,
-// never appended to in a layout it does not have.
-TEST(AuditKey, RefusesAnEarlierFormatSayingWhatToDo) {
+// A trail of the earlier format (every row holding its context) stays usable after an upgrade:
+// verified, exported, found, and appended to in its own layout. Made here from a current file by
+// plain SQL, as the rows' hashes do not depend on the layout.
+TEST(AuditFormat, AnEarlierFormatFileIsStillReadAndAppendedTo) {
   TempDir dir;
   AuditOptions o = options(dir);
-  sql(o.path, "CREATE TABLE audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID; "
-              "INSERT INTO audit_meta VALUES ('format', 'ecid-audit-v1');");
-  try {
+  write_rows(o, 10);
+  drop_guards(o.path);
+  sql(o.path,
+      "CREATE TABLE audit_v1 (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL, adapter TEXT NOT NULL, "
+      "adapter_version TEXT NOT NULL, purpose TEXT NOT NULL, legal_basis TEXT NOT NULL, document_ref TEXT NOT NULL, "
+      "subject TEXT NOT NULL, fields TEXT NOT NULL, outcome TEXT NOT NULL, prev_hash BLOB NOT NULL, "
+      "row_hash BLOB NOT NULL);"
+      "INSERT INTO audit_v1 SELECT seq, time, kind, adapter, adapter_version, purpose, legal_basis, document_ref, "
+      "subject, fields, outcome, prev_hash, row_hash FROM audit JOIN audit_context ON audit_context.id = context;"
+      "DROP TABLE audit; DROP TABLE audit_context; ALTER TABLE audit_v1 RENAME TO audit;"
+      "UPDATE audit_meta SET value = 'ecid-audit-v1' WHERE name = 'format';");
+  ASSERT_TRUE(verify_audit(o.path, o.anchor_file).ok);
+
+  {
     AuditLog log(o);
-    ADD_FAILURE() << "an ecid-audit-v1 file was opened for appending";
-  } catch (const AuditError& e) {
-    EXPECT_NE(std::string(e.what()).find("ecid-audit-v1"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("new one"), std::string::npos) << e.what();
+    for (uint64_t i = 10; i < 25; ++i) log.append(event(i));
   }
-  const AuditVerifyResult v = verify_audit(o.path);
-  EXPECT_EQ(v.problem, AuditProblem::unreadable);
-  EXPECT_NE(v.detail.find("earlier ecid"), std::string::npos) << v.detail;
+  const AuditVerifyResult v = verify_audit(o.path, o.anchor_file);
+  EXPECT_TRUE(v.ok) << to_string(v.problem) << ": " << v.detail;
+  EXPECT_EQ(v.rows, 25u);
+  const auto rows = all_rows(o.path);
+  ASSERT_EQ(rows.size(), 25u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].document_ref, "doc-" + std::to_string(i));
+    EXPECT_EQ(rows[i].legal_basis, "Law 59/2020/QH14 art. 10");
+  }
+  EXPECT_EQ(find_audit(o.path, kTestKey, citizen_id(17)).size(), 1u);
+  EXPECT_EQ(sql_int(o.path, "SELECT count(*) FROM sqlite_master WHERE name = 'audit_context'"), 0);
+  // Tampering is caught as in the current layout.
+  sql(o.path, "UPDATE audit SET purpose = 'other' WHERE seq = 12");
+  EXPECT_EQ(verify_audit(o.path).problem, AuditProblem::edited);
 }
 
 // --- find and export --------------------------------------------------------------------------

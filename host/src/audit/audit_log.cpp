@@ -143,6 +143,7 @@ struct AuditLog::Impl {
   int64_t last_context_id = -1;
   std::string chain_id;
   Digest genesis{};
+  bool v1_layout = false;  // a file of an earlier ecid: every row holds its context
   int anchor_fd = -1;
   uint64_t rows_since_anchor = 0;  // committed by this object since its last anchor
 
@@ -156,15 +157,22 @@ struct AuditLog::Impl {
     begin = Statement(db.get(), "BEGIN IMMEDIATE");
     commit = Statement(db.get(), "COMMIT");
     head = Statement(db.get(), "SELECT seq, row_hash FROM audit ORDER BY seq DESC LIMIT 1");
-    insert = Statement(db.get(),
-                       "INSERT INTO audit (seq, time, context, document_ref, subject, fields, outcome, prev_hash, "
-                       "row_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    find_context = Statement(db.get(),
-                             "SELECT id FROM audit_context WHERE kind = ?1 AND adapter = ?2 AND adapter_version = ?3 "
-                             "AND purpose = ?4 AND legal_basis = ?5");
-    add_context = Statement(db.get(),
-                            "INSERT INTO audit_context (kind, adapter, adapter_version, purpose, legal_basis) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (v1_layout) {
+      insert = Statement(db.get(),
+                         "INSERT INTO audit (seq, time, kind, adapter, adapter_version, purpose, legal_basis, "
+                         "document_ref, subject, fields, outcome, prev_hash, row_hash) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    } else {
+      insert = Statement(db.get(),
+                         "INSERT INTO audit (seq, time, context, document_ref, subject, fields, outcome, prev_hash, "
+                         "row_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      find_context = Statement(db.get(),
+                               "SELECT id FROM audit_context WHERE kind = ?1 AND adapter = ?2 AND adapter_version = ?3 "
+                               "AND purpose = ?4 AND legal_basis = ?5");
+      add_context = Statement(db.get(),
+                              "INSERT INTO audit_context (kind, adapter, adapter_version, purpose, legal_basis) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5)");
+    }
     if (!options.anchor_file.empty()) open_anchor_file();
     std::tie(expected_seq, expected_hash) = read_head();
     writer = std::thread([this] { write_in_background(); });
@@ -224,6 +232,7 @@ struct AuditLog::Impl {
       } else if (std::string problem = audit::format_problem(db); !problem.empty()) {
         throw AuditError(problem);
       }
+      v1_layout = db.meta("format") == audit::kFormatV1;
       if (db.meta("key_check") != key.key_check())
         throw AuditError(where + " was created with another audit key");
       chain_id = db.meta("chain_id");
@@ -315,12 +324,17 @@ struct AuditLog::Impl {
         const Digest& previous = i == 0 ? b.base_hash : b.hashes[i - 1];
         const audit::ContentViews members = audit::decode_content(b.rows[i]);
         insert.bind_int(1, static_cast<int64_t>(first_seq + i + 1));
-        insert.bind_text(2, members[0]);
-        insert.bind_int(3, context_id(members));
-        for (int m = audit::kFirstContextMember + audit::kContextMembers, at = 4; m < audit::kContentMembers; ++m, ++at)
-          insert.bind_text(at, members[m]);
-        insert.bind_blob(8, previous.data(), previous.size());
-        insert.bind_blob(9, b.hashes[i].data(), b.hashes[i].size());
+        int at = 2;
+        if (v1_layout) {
+          for (int m = 0; m < audit::kContentMembers; ++m) insert.bind_text(at++, members[m]);
+        } else {
+          insert.bind_text(at++, members[0]);
+          insert.bind_int(at++, context_id(members));
+          for (int m = audit::kFirstContextMember + audit::kContextMembers; m < audit::kContentMembers; ++m)
+            insert.bind_text(at++, members[m]);
+        }
+        insert.bind_blob(at++, previous.data(), previous.size());
+        insert.bind_blob(at, b.hashes[i].data(), b.hashes[i].size());
         insert.step();
       }
       commit.step();

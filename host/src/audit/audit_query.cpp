@@ -166,7 +166,7 @@ AuditRange parse_audit_range(std::string_view from, std::string_view to) {
 
 uint64_t export_audit(const std::filesystem::path& db, const AuditRange& range, std::ostream& jsonl) {
   audit::Database d = open_for_reading(db);
-  std::string sql(audit::kSelectRow);
+  std::string sql = audit::select_rows(d.meta("format"));
   sql += " WHERE seq >= ?1 AND seq <= ?2";
   if (!range.from_time.empty()) sql += " AND time >= ?3";
   // Prefix comparison: "--to 2025-01-31" includes every time on that day.
@@ -197,7 +197,7 @@ std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_vi
   if (d.meta("key_check") != pseudonym_key.key_check())
     throw AuditError("the audit key is not the one " + db.string() + " was created with");
   const std::string subject = pseudonym_key.pseudonym(subject_id);
-  audit::Statement s(d.get(), std::string(audit::kSelectRow) + " WHERE subject = ?1 ORDER BY seq");
+  audit::Statement s(d.get(), audit::select_rows(d.meta("format")) + " WHERE subject = ?1 ORDER BY seq");
   s.bind_text(1, subject);
   std::vector<AuditRow> rows;
   while (s.step()) rows.push_back(audit::read_row(s));

@@ -308,11 +308,16 @@ std::string Database::meta(std::string_view name) {
 
 std::string format_problem(Database& d) {
   const std::string format = d.meta("format");
-  if (format == kFormat) return {};
-  if (format == "ecid-audit-v1")
-    return d.path().string() + " is an audit trail of an earlier ecid (format ecid-audit-v1); this ecid reads and " +
-           "writes " + std::string(kFormat) + " only: keep the old file as it is and point audit.path at a new one";
+  if (format == kFormat || format == kFormatV1) return {};
   return d.path().string() + " is not an ecid audit database";
+}
+
+std::string select_rows(std::string_view format) {
+  if (format == kFormatV1)
+    return "SELECT seq, time, kind, adapter, adapter_version, purpose, legal_basis, document_ref, subject, fields, "
+           "outcome, prev_hash, row_hash FROM audit";
+  return "SELECT seq, time, kind, adapter, adapter_version, purpose, legal_basis, document_ref, subject, fields, "
+         "outcome, prev_hash, row_hash FROM audit LEFT JOIN audit_context ON audit_context.id = audit.context";
 }
 
 std::vector<std::string> split_fields(std::string_view joined) {

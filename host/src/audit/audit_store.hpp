@@ -16,9 +16,11 @@ namespace ecid::audit {
 
 using Digest = std::array<unsigned char, 32>;
 
-// v2: the per-event context (kind, adapter, version, purpose, legal basis) is stored once in
-// audit_context and referenced by id; the row hash still covers its text (docs/audit.md).
+// New files: the per-event context (kind, adapter, version, purpose, legal basis) is stored once
+// in audit_context and referenced by id; the row hash still covers its text (docs/audit.md).
+// Files of v1 (context on every row) are still read and appended to in their own layout.
 inline constexpr std::string_view kFormat = "ecid-audit-v2";
+inline constexpr std::string_view kFormatV1 = "ecid-audit-v1";
 // Prefixed to every row's encoding so a row hash can never be confused with another hash.
 inline constexpr std::string_view kRowTag = "ecid-audit-row-v1";
 inline constexpr std::string_view kKeyCheckMessage = "ecid-audit-key-check-v1";
@@ -138,12 +140,10 @@ class Database {
 [[noreturn]] void throw_sqlite(sqlite3* db, std::string_view what);
 
 // Columns selected by every reader, in AuditRow order: seq, the content members, prev_hash,
-// row_hash. A LEFT JOIN: a row whose context is missing reads as empty members and fails its hash.
-inline constexpr std::string_view kSelectRow =
-    "SELECT seq, time, kind, adapter, adapter_version, purpose, legal_basis, document_ref, "
-    "subject, fields, outcome, prev_hash, row_hash FROM audit LEFT JOIN audit_context ON audit_context.id = audit.context";
+// row_hash; for a file of `format` (kFormat or kFormatV1). In v2 a LEFT JOIN: a row whose context
+// is missing reads as empty members and fails its hash.
+std::string select_rows(std::string_view format);
 
-// Empty when `d` is an audit database of this build's format; otherwise why it cannot be used.
 std::string format_problem(Database& d);
 AuditRow read_row(const Statement& s);
 

@@ -181,7 +181,7 @@ AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::files
   for (const AnchorLine& a : anchors) anchored[a.seq];
 
   ChainChecker checker(d, genesis);
-  audit::Statement rows(d.get(), std::string(audit::kSelectRow) + " ORDER BY seq");
+  audit::Statement rows(d.get(), audit::select_rows(d.meta("format")) + " ORDER BY seq");
   uint64_t expected = 1, last_seq = 0;
   Digest last_hash = genesis, before_last{};
   bool have_before_last = false;
