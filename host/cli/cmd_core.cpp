@@ -8,6 +8,7 @@
 #include <ecid/loader.hpp>
 #include <ecid/log.hpp>
 #include <ecid/report.hpp>
+#include <ecid/register_schema.hpp>
 #include <ecid/seed.hpp>
 
 #include <CLI/CLI.hpp>
@@ -140,6 +141,32 @@ int cmd_seed(const GlobalOptions& g, uint64_t people, uint64_t seed, std::string
   return kExitOk;
 }
 
+// Exit 0: current; 1: made by another seed generator (re-seed it); 2: missing or not a register.
+int cmd_register_info(const GlobalOptions& g, std::string path) {
+  if (path.empty()) {
+    ecid::Config config = load(g);
+    path = config.population.path.string();
+    if (path.empty()) throw ecid::ConfigError("no register path: give --path or set register.path in the configuration");
+  }
+  ecid::RegisterInfo info;
+  try {
+    info = ecid::read_register_info(path);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "ecid: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  namespace schema = ecid::register_schema;
+  std::printf("register %s\n  schema version    %d (this build reads %d)\n  seed generator    %d (this build's is %d)\n"
+              "  people            %llu, seed %s, born by %s\n  created           %s\n",
+              path.c_str(), info.schema_version, schema::kSchemaVersion, info.generator_version,
+              schema::kSeedGeneratorVersion, static_cast<unsigned long long>(info.people), info.seed.c_str(),
+              info.reference_date.c_str(), info.created_at.c_str());
+  if (info.current()) return kExitOk;
+  std::printf("not current: `ecid register seed --force --people %llu --seed %s` makes one this build expects\n",
+              static_cast<unsigned long long>(info.people), info.seed.c_str());
+  return kExitAttention;
+}
+
 int cmd_findings(bool markdown) {
   if (markdown) {
     // docs/findings.md is this output; a test keeps them identical.
@@ -196,6 +223,11 @@ void add_core_commands(CLI::App& app, const GlobalOptions& g, CommandTable& tabl
   seed->add_option("--out", so->out, "Register file (default: register.path of the configuration)");
   seed->add_flag("--force", so->force, "Replace an existing register file");
   table.add(seed, [&g, so] { return cmd_seed(g, so->people, so->seed, so->out, so->force); });
+  auto info_path = std::make_shared<std::string>();
+  auto* info = reg->add_subcommand(
+      "info", "Describe a register file: schema, seed generator, people (exit 1 if not made by this build's generator)");
+  info->add_option("--path", *info_path, "Register file (default: register.path of the configuration)");
+  table.add(info, [&g, info_path] { return cmd_register_info(g, *info_path); });
 
   auto markdown = std::make_shared<bool>(false);
   auto* findings = app.add_subcommand("findings", "Print the table of finding codes: meaning and what to do next");

@@ -6,6 +6,7 @@
 // transaction, keys are integers, and large batches are visited in key order.
 // Thread safety: each lookup() call borrows a connection from a small pool, so concurrent
 // callers never share a connection or a statement.
+#include <ecid/log.hpp>
 #include <ecid/personal_id.hpp>
 #include <ecid/register.hpp>
 #include <ecid/register_schema.hpp>
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <stdexcept>
 
 namespace ecid {
@@ -161,6 +163,23 @@ class Connection {
       throw std::runtime_error("register '" + path + "' has schema version " +
                                std::to_string(version) + "; this build reads version " +
                                std::to_string(register_schema::kSchemaVersion));
+    s = prepare("PRAGMA user_version");
+    const int generator = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_finalize(s);
+    statements_.pop_back();
+    if (generator != register_schema::kSeedGeneratorVersion) warn_other_generator(path, generator);
+  }
+  // Readable, but its synthetic people, plates and organisations are not the ones this build's
+  // samples and READMEs expect. Once per file and process: every thread opens a connection.
+  static void warn_other_generator(const std::string& path, int generator) {
+    static std::mutex mutex;
+    static std::set<std::string> warned;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!warned.insert(path).second) return;
+    log::warn("register '" + path + "' was made by seed generator version " + std::to_string(generator) +
+              " (this build's is " + std::to_string(register_schema::kSeedGeneratorVersion) +
+              "): its synthetic records may differ from what the samples expect; `ecid register seed --force` "
+              "makes a current one");
   }
   void exec(const char* sql) {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)

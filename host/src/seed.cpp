@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -1895,6 +1896,7 @@ SeedSummary seed_register(const SeedOptions& options) {
     bind_text(meta, 5, register_schema::kNameKeyFold);
     bind_text(meta, 6, created_at);
     db.step_done(meta);
+    db.exec(("PRAGMA user_version = " + std::to_string(register_schema::kSeedGeneratorVersion)).c_str());
     db.exec("COMMIT");
     db.close();
   }
@@ -1925,6 +1927,42 @@ SeedSummary seed_register(const SeedOptions& options) {
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
+}
+
+bool RegisterInfo::current() const {
+  return schema_version == register_schema::kSchemaVersion && generator_version == register_schema::kSeedGeneratorVersion;
+}
+
+RegisterInfo read_register_info(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw std::runtime_error("register '" + path + "' does not exist");
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> guard(db, sqlite3_close_v2);
+  if (rc != SQLITE_OK) throw std::runtime_error("cannot open register '" + path + "': " + sqlite3_errstr(rc));
+  auto fail = [&] { return std::runtime_error("'" + path + "' is not an ecid register: " + sqlite3_errmsg(db)); };
+  RegisterInfo info;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) != SQLITE_OK) throw fail();
+  if (sqlite3_step(s) == SQLITE_ROW) info.generator_version = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  if (sqlite3_prepare_v2(db, "SELECT schema_version, seed, people, reference_date, created_at FROM meta", -1, &s,
+                         nullptr) != SQLITE_OK)
+    throw fail();
+  auto text = [&](int col) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
+    return p ? std::string(p) : std::string();
+  };
+  const bool row = sqlite3_step(s) == SQLITE_ROW;
+  if (row) {
+    info.schema_version = sqlite3_column_int(s, 0);
+    info.seed = text(1);
+    info.people = static_cast<uint64_t>(sqlite3_column_int64(s, 2));
+    info.reference_date = text(3);
+    info.created_at = text(4);
+  }
+  sqlite3_finalize(s);
+  if (!row) throw std::runtime_error("'" + path + "' is not an ecid register: its meta table is empty");
+  return info;
 }
 
 }  // namespace ecid

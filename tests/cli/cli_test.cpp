@@ -1,6 +1,9 @@
 // The `ecid` command line as an operator runs it: the real binary, the real adapters, a
 // freshly seeded register, the repository's own configuration and samples.
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
@@ -136,6 +139,35 @@ TEST_F(CliTest, HelpAndUsageErrors) {
   EXPECT_EQ(bad.exit_code, 2);
   CommandRun none = ecid("");
   EXPECT_EQ(none.exit_code, 2);
+}
+
+// `register info` tells whether a register is the one this build's samples expect; a register
+// made by another seed generator still opens, with one warning, and `info` exits 1 for it.
+TEST_F(CliTest, RegisterInfoTellsWhetherTheRegisterIsCurrent) {
+  CommandRun info = ecid("register info");
+  EXPECT_EQ(info.exit_code, 0) << info.out << info.err;
+  EXPECT_NE(info.out.find("people            3000, seed 11"), std::string::npos) << info.out;
+
+  const fs::path old = *root / "var/old.db";
+  fs::copy_file(*root / "var/register.db", old);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 0", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  CommandRun stale = ecid("register info --path " + old.string());
+  EXPECT_EQ(stale.exit_code, 1) << stale.out << stale.err;
+  EXPECT_NE(stale.out.find("seed --force --people 3000 --seed 11"), std::string::npos) << stale.out;
+
+  const fs::path config = *root / "config/old.yaml";
+  std::ofstream(config) << "adapters:\n  directories: [" << (*root / "build/adapters").string()
+                        << "]\nregister:\n  backend: embedded\n  path: " << old.string() << "\n";
+  CommandRun check = ecid("-c " + config.string() + " check " + samples());
+  EXPECT_LE(check.exit_code, 1) << check.err;
+  EXPECT_NE(check.err.find("seed generator version 0"), std::string::npos) << check.err;
+
+  CommandRun not_a_register = ecid("register info --path " + std::string(ECID_SOURCE_DIR) + "/README.md");
+  EXPECT_EQ(not_a_register.exit_code, 2);
+  EXPECT_NE(not_a_register.err.find("not an ecid register"), std::string::npos) << not_a_register.err;
 }
 
 TEST_F(CliTest, FindingsDocumentationIsGeneratedFromTheTable) {

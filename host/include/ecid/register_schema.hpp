@@ -12,6 +12,13 @@ namespace ecid::register_schema {
 // 2: the vehicle and organisation registers (tables vehicle, plate_history, organisation).
 inline constexpr int kSchemaVersion = 2;
 
+// The seed generator's version, kept in a seeded register's PRAGMA user_version. Bumped whenever
+// the generator's output for the same (people, seed) changes: the samples' expected findings
+// depend on it, and a register seeded by another version gives other findings without any error
+// (session 2 saw every camera sample say PLATE_UNKNOWN on a register seeded before vehicles
+// existed). 0: seeded before the version was recorded.
+inline constexpr int kSeedGeneratorVersion = 1;
+
 // Synthetic people are born no later than this date, whatever day the seed runs on, so the
 // same (people, seed) gives the same register on any day.
 inline constexpr std::string_view kReferenceDate = "2025-06-30";

@@ -45,4 +45,18 @@ struct SeedSummary {
 // the file on any failure (existing file without overwrite, missing directory, disk full).
 SeedSummary seed_register(const SeedOptions& options);
 
+// What a register file says about itself (its meta row and the generator version).
+struct RegisterInfo {
+  int schema_version = 0;
+  int generator_version = 0;  // of the seed generator that made it; 0 when not recorded
+  std::string seed, reference_date, created_at;
+  uint64_t people = 0;
+  // Readable by this build and made by this build's seed generator.
+  bool current() const;
+};
+
+// Reads the register's description. Throws std::runtime_error naming the file when it is
+// missing or not an ecid register.
+RegisterInfo read_register_info(const std::string& path);
+
 }  // namespace ecid
