@@ -65,6 +65,25 @@ TEST(AuditChain, EmptyChainVerifies) {
   EXPECT_EQ(v.anchors_checked, 0u);
 }
 
+// Deleting the database but not its anchors must not silently start a new trail (whose every
+// verify would then fail against the old anchors).
+TEST(AuditChain, ANewDatabaseBesideAnotherChainsAnchorsIsRefused) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  write_rows(o, 30);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(o.path.string() + suffix);
+  try {
+    AuditLog log(o);
+    ADD_FAILURE() << "a new trail was started beside another chain's anchors";
+  } catch (const AuditError& e) {
+    EXPECT_NE(std::string(e.what()).find(o.anchor_file.string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("deleted or replaced"), std::string::npos) << e.what();
+  }
+  std::filesystem::rename(o.anchor_file, dir / "old.anchors");
+  write_rows(o, 5);
+  EXPECT_TRUE(verify_audit(o.path, o.anchor_file).ok);
+}
+
 TEST(AuditChain, FlushCommitsAndWriteAnchorRecordsTheHead) {
   TempDir dir;
   AuditOptions o = options(dir);

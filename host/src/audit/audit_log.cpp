@@ -210,6 +210,7 @@ struct AuditLog::Impl {
       std::string format = db.meta("format");
       if (format.empty()) {
         if (has_foreign) throw AuditError(where + " is another kind of database");
+        refuse_anchors_of_another_chain();
         db.exec(kSchema);
         Statement rows(db.get(), "SELECT count(*) FROM audit");
         rows.step();
@@ -242,6 +243,20 @@ struct AuditLog::Impl {
       sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
+  }
+
+  // A new database beside an anchor file that already holds anchors means the database they
+  // belong to was deleted or replaced. Its anchors would make the new chain fail verification for
+  // good, and starting quietly would hide the loss: refuse, saying what to do.
+  void refuse_anchors_of_another_chain() const {
+    if (options.anchor_file.empty()) return;
+    std::ifstream in(options.anchor_file);
+    std::string line;
+    if (!in || !std::getline(in, line) || line.empty()) return;
+    throw AuditError("audit database " + options.path.string() + " is new, but anchor file " +
+                     options.anchor_file.string() +
+                     " holds anchors of an earlier chain: its database was deleted or replaced. Restore that "
+                     "database, or move the anchor file away (keep it with the old database) to start a new trail");
   }
 
   void open_anchor_file() {
