@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
   app.add_option("--malformed-rate", f.malformed_rate, "fault: share of malformed answers")->check(CLI::Range(0.0, 1.0));
   app.add_option("--token-latency-ms", f.token_latency_ms, "fault: added latency per token request")
       ->check(CLI::Range(0, 600000));
+  app.add_option("--throttle-rate", f.throttle_rate, "fault: share of register requests answered 429 with Retry-After")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--retry-after-s", f.retry_after_s, "the Retry-After seconds of throttled answers")
+      ->capture_default_str()->check(CLI::Range(0, 86400));
   app.add_option("--fault-seed", o.fault_seed, "seed of the fault draws")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   o.require_token = !no_auth;

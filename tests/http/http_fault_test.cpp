@@ -220,6 +220,53 @@ TEST_F(HttpFaults, TheOverallDeadlineBoundsTheCall) {
   EXPECT_LE(correct, 8u);
 }
 
+// A register that answers 429 with Retry-After is not asked again sooner than it said; when its
+// time is past the deadline, the query is answered UNAVAILABLE at once, saying so.
+TEST_F(HttpFaults, ThrottledRequestsWaitForRetryAfter) {
+  HttpRegisterConfig c = no_breaker(http_config(*server_));
+  c.batch_size = 1;
+  c.max_retries = 1;
+  c.deadline_ms = 10000;
+  auto http = backend(c);
+  make_queries(2, 9);
+  server_->set_faults({.throttle_rate = 1.0, .retry_after_s = 1});
+  server_->reset_counters();
+  auto t0 = Clock::now();
+  auto got = run(*http, requests_);
+  EXPECT_GE(ms_since(t0), 1000) << "retried before the register's Retry-After";
+  EXPECT_EQ(server_->counters().register_requests, 2u * 2);
+  EXPECT_EQ(server_->counters().injected_throttles, 2u * 2);
+  for (const auto& r : got) {
+    EXPECT_EQ(r.status, ECID_ANSWER_UNAVAILABLE);
+    EXPECT_NE(r.detail.find("429 (rate_limited) (after 2 attempts)"), std::string::npos) << r.detail;
+  }
+
+  c.deadline_ms = 2000;
+  http = backend(c);
+  server_->set_faults({.throttle_rate = 1.0, .retry_after_s = 30});
+  server_->reset_counters();
+  t0 = Clock::now();
+  got = run(*http, requests_);
+  EXPECT_LT(ms_since(t0), 2000) << "waited although the register's time was past the deadline";
+  EXPECT_EQ(server_->counters().register_requests, 2u);
+  for (const auto& r : got) {
+    EXPECT_EQ(r.status, ECID_ANSWER_UNAVAILABLE);
+    EXPECT_NE(r.detail.find("asked to retry after 30 s, beyond the deadline"), std::string::npos) << r.detail;
+  }
+
+  // Throttling that stops: the retry after the register's time gets the real answer.
+  server_->set_faults({.throttle_rate = 1.0, .retry_after_s = 1});
+  c.deadline_ms = 10000;
+  http = backend(c);
+  std::thread lift([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    server_->set_faults({});
+  });
+  got = run(*http, requests_);
+  lift.join();
+  EXPECT_EQ(check_correct_or_unavailable(got), got.size());
+}
+
 TEST_F(HttpFaults, CircuitOpensFailsFastAndClosesAfterAProbe) {
   LogCapture logs;
   HttpRegisterConfig c = http_config(*server_);

@@ -239,7 +239,14 @@ TEST_F(MockServer, AdminEndpointFlipsFaults) {
   EXPECT_EQ(counters.json()["injected_errors"], 1);
   std::string bad = R"({"shoe_size":1})";
   EXPECT_EQ(request(url("/admin/faults"), &bad).status, 400);
-  std::string off = R"({"error_rate":0})";
+  std::string throttle = R"({"error_rate":0,"throttle_rate":1.0,"retry_after_s":7})";
+  ASSERT_EQ(request(url("/admin/faults"), &throttle).status, 200);
+  EXPECT_EQ(server_->faults().retry_after_s, 7);
+  Reply limited = lookup(kQuery);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.json()["error"]["code"], "rate_limited");
+  EXPECT_EQ(request(url("/admin/counters"), nullptr).json()["injected_throttles"], 1);
+  std::string off = R"({"throttle_rate":0})";
   request(url("/admin/faults"), &off);
   EXPECT_EQ(lookup(kQuery).status, 200);
 }

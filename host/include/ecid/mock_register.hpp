@@ -22,6 +22,8 @@ struct MockFaults {
   double error_rate = 0;      // share of register requests answered 503
   double reset_rate = 0;      // share of register requests whose connection is reset (TCP RST)
   double malformed_rate = 0;  // share answered 200 with an unusable body or answer
+  double throttle_rate = 0;   // share answered 429 rate_limited with Retry-After: retry_after_s
+  int retry_after_s = 1;
   int token_latency_ms = 0;   // added before every token answer
 };
 
@@ -34,6 +36,7 @@ struct MockCounters {
   uint64_t injected_errors = 0;
   uint64_t injected_resets = 0;
   uint64_t injected_malformed = 0;
+  uint64_t injected_throttles = 0;
   uint64_t health_requests = 0;
 };
 

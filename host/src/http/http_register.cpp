@@ -754,9 +754,13 @@ class HttpRegister final : public RegisterBackend {
       if (status == 429 || status >= 500) {
         report(exchange);
         std::string code = error_code_of(s.body.data);
+        // The register's own Retry-After (seconds or an HTTP date; libcurl reads both) is a floor
+        // under the backoff: it knows when it can take more.
+        curl_off_t retry_after = 0;
+        if (curl_easy_getinfo(s.easy, CURLINFO_RETRY_AFTER, &retry_after) != CURLE_OK || retry_after < 0) retry_after = 0;
         return retry_or_fail(u, ECID_ANSWER_UNAVAILABLE,
                              "register answered HTTP " + std::to_string(status) + (code.empty() ? "" : " (" + code + ")"),
-                             now);
+                             now, std::chrono::seconds(retry_after));
       }
       if (status != 200) {
         report(exchange);
@@ -779,7 +783,8 @@ class HttpRegister final : public RegisterBackend {
       if (self.hooks_.on_exchange) self.hooks_.on_exchange(e);
     }
 
-    void retry_or_fail(Unit& u, uint32_t final_status, std::string problem, Clock::time_point now) {
+    void retry_or_fail(Unit& u, uint32_t final_status, std::string problem, Clock::time_point now,
+                       std::chrono::seconds retry_after = std::chrono::seconds(0)) {
       self.breaker_.failure(now);
       u.last_problem = std::move(problem);
       u.last_status = final_status;
@@ -788,9 +793,15 @@ class HttpRegister final : public RegisterBackend {
       if (!idempotent || u.retries >= self.cfg_.max_retries)
         return finish(u, final_status, u.last_problem + attempts_text(u));
       ++u.retries;
-      u.not_before = now + backoff(u.retries);
-      if (u.not_before >= deadline)
-        return finish(u, final_status, u.last_problem + attempts_text(u) + "; no time left for a retry before the deadline");
+      u.not_before = now + std::max<milliseconds>(backoff(u.retries), retry_after);
+      if (u.not_before >= deadline) {
+        --u.retries;  // not attempted
+        return finish(u, final_status,
+                      u.last_problem + attempts_text(u) +
+                          (retry_after.count() > 0 ? "; it asked to retry after " + std::to_string(retry_after.count()) +
+                                                         " s, beyond the deadline"
+                                                   : "; no time left for a retry before the deadline"));
+      }
       waiting.push_back(&u);
     }
 

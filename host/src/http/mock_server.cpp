@@ -148,18 +148,21 @@ struct MockRegisterServer::Impl {
 
   struct AtomicCounters {
     std::atomic<uint64_t> register_requests{0}, queries{0}, token_requests{0}, tokens_issued{0},
-        unauthorized{0}, injected_errors{0}, injected_resets{0}, injected_malformed{0}, health_requests{0};
+        unauthorized{0}, injected_errors{0}, injected_resets{0}, injected_malformed{0}, injected_throttles{0},
+        health_requests{0};
   } counters;
 
-  enum class Fault { None, Error, Reset, Malformed };
+  enum class Fault { None, Error, Reset, Malformed, Throttle };
 
   Fault draw_fault(int& latency_ms, uint64_t& malformed_kind) {
     std::lock_guard lock(faults_mutex);
     latency_ms = faults.latency_ms;
-    if (faults.error_rate <= 0 && faults.reset_rate <= 0 && faults.malformed_rate <= 0) return Fault::None;
+    if (faults.error_rate <= 0 && faults.reset_rate <= 0 && faults.malformed_rate <= 0 && faults.throttle_rate <= 0)
+      return Fault::None;
     std::uniform_real_distribution<double> u(0.0, 1.0);
-    // Three independent draws so each rate means what it says on its own.
-    double e = u(rng), r = u(rng), m = u(rng);
+    // Independent draws so each rate means what it says on its own.
+    double t = u(rng), e = u(rng), r = u(rng), m = u(rng);
+    if (t < faults.throttle_rate) return Fault::Throttle;
     if (e < faults.error_rate) return Fault::Error;
     if (r < faults.reset_rate) return Fault::Reset;
     if (m < faults.malformed_rate) {
@@ -242,6 +245,11 @@ struct MockRegisterServer::Impl {
     uint64_t malformed_kind = 0;
     Fault fault = draw_fault(latency, malformed_kind);
     if (latency > 0) std::this_thread::sleep_for(std::chrono::milliseconds(latency));
+    if (fault == Fault::Throttle) {
+      ++counters.injected_throttles;
+      res.set_header("Retry-After", std::to_string(faults_copy().retry_after_s));
+      return send_error(res, 429, "rate_limited", "injected fault: too many requests", true);
+    }
     if (fault == Fault::Error) {
       ++counters.injected_errors;
       return send_error(res, 503, "unavailable", "injected fault: register temporarily unavailable", true);
@@ -410,6 +418,8 @@ struct MockRegisterServer::Impl {
           else if (k == "reset_rate") f.reset_rate = v.get<double>();
           else if (k == "malformed_rate") f.malformed_rate = v.get<double>();
           else if (k == "token_latency_ms") f.token_latency_ms = v.get<int>();
+          else if (k == "throttle_rate") f.throttle_rate = v.get<double>();
+          else if (k == "retry_after_s") f.retry_after_s = v.get<int>();
           else return send_error(res, 400, "bad_request", "unknown fault '" + (http::is_wire_token(k) ? k : "?") + "'", false);
         }
       } catch (const nlohmann::json::exception&) {
@@ -420,7 +430,8 @@ struct MockRegisterServer::Impl {
     }
     MockFaults f = faults_copy();
     nlohmann::json out{{"latency_ms", f.latency_ms}, {"error_rate", f.error_rate}, {"reset_rate", f.reset_rate},
-                       {"malformed_rate", f.malformed_rate}, {"token_latency_ms", f.token_latency_ms}};
+                       {"malformed_rate", f.malformed_rate}, {"token_latency_ms", f.token_latency_ms},
+                       {"throttle_rate", f.throttle_rate}, {"retry_after_s", f.retry_after_s}};
     res.set_content(out.dump(), kJson);
   }
 
@@ -439,6 +450,7 @@ struct MockRegisterServer::Impl {
     c.injected_errors = counters.injected_errors;
     c.injected_resets = counters.injected_resets;
     c.injected_malformed = counters.injected_malformed;
+    c.injected_throttles = counters.injected_throttles;
     c.health_requests = counters.health_requests;
     return c;
   }
@@ -471,7 +483,7 @@ struct MockRegisterServer::Impl {
                            {"token_requests", c.token_requests}, {"tokens_issued", c.tokens_issued},
                            {"unauthorized", c.unauthorized}, {"injected_errors", c.injected_errors},
                            {"injected_resets", c.injected_resets}, {"injected_malformed", c.injected_malformed},
-                           {"health_requests", c.health_requests}};
+                           {"injected_throttles", c.injected_throttles}, {"health_requests", c.health_requests}};
         r.set_content(out.dump(), kJson);
       });
       s.Post("/admin/revoke-tokens", [this, local_only](const httplib::Request& q, httplib::Response& r) {
@@ -577,7 +589,8 @@ MockCounters MockRegisterServer::counters() const { return impl_->snapshot(); }
 void MockRegisterServer::reset_counters() {
   auto& c = impl_->counters;
   for (auto* a : {&c.register_requests, &c.queries, &c.token_requests, &c.tokens_issued, &c.unauthorized,
-                  &c.injected_errors, &c.injected_resets, &c.injected_malformed, &c.health_requests})
+                  &c.injected_errors, &c.injected_resets, &c.injected_malformed, &c.injected_throttles,
+                  &c.health_requests})
     a->store(0);
 }
 
