@@ -398,6 +398,48 @@ TEST_F(HttpFaults, SlowTokenEndpoint) {
   EXPECT_EQ(run(*patient, {by_id("001085000101")})[0].status, ECID_ANSWER_FOUND);
 }
 
+// The token endpoint is the register's front door: when it is down, callers fail fast once the
+// breaker opens instead of each waiting out its own token timeouts. A refused secret is a
+// configuration error, not an outage: it never opens the breaker (its reason stays visible).
+TEST_F(HttpFaults, ATokenEndpointOutageOpensTheCircuit) {
+  HttpRegisterConfig c = http_config(*server_);
+  c.timeout_ms = 100;
+  c.max_retries = 0;
+  c.breaker_failures = 2;
+  c.breaker_cooldown_ms = 300;
+  server_->set_faults({.token_latency_ms = 400});
+  auto http = backend(c);
+  server_->reset_counters();
+  for (int i = 0; i < 2; ++i) {
+    LookupResult r = run(*http, {by_id("001085000101")})[0];
+    EXPECT_EQ(r.status, ECID_ANSWER_UNAVAILABLE);
+    EXPECT_NE(r.detail.find("token"), std::string::npos) << r.detail;
+  }
+  EXPECT_EQ(server_->counters().token_requests, 2u);
+  auto t0 = Clock::now();
+  for (int i = 0; i < 10; ++i) {
+    LookupResult r = run(*http, {by_id("001085000101")})[0];
+    EXPECT_EQ(r.status, ECID_ANSWER_UNAVAILABLE);
+    EXPECT_NE(r.detail.find("circuit"), std::string::npos) << r.detail;
+  }
+  EXPECT_LT(ms_since(t0), 100);
+  EXPECT_EQ(server_->counters().token_requests, 2u);
+  // Still down after the cool-down: one more attempt, then open again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  EXPECT_NE(run(*http, {by_id("001085000101")})[0].detail.find("token"), std::string::npos);
+  EXPECT_NE(run(*http, {by_id("001085000101")})[0].detail.find("circuit"), std::string::npos);
+  EXPECT_EQ(server_->counters().token_requests, 3u);
+  // Back: the next call after the cool-down gets a token and its answer.
+  server_->set_faults({});
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  EXPECT_EQ(run(*http, {by_id("001085000101")})[0].status, ECID_ANSWER_FOUND);
+
+  c.client_secret = "not-the-secret";
+  auto refused = backend(c);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_NE(run(*refused, {by_id("001085000101")})[0].detail.find("invalid_client"), std::string::npos);
+}
+
 TEST_F(HttpFaults, ConcurrentCallersUnderFaults) {
   HttpRegisterConfig c = no_breaker(http_config(*server_));
   c.batch_size = 4;

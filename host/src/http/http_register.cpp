@@ -184,7 +184,9 @@ class CircuitBreaker {
   void failure(Clock::time_point now) {
     std::lock_guard lock(mutex_);
     ++failures_;
-    if (state_ == State::HalfOpen || (state_ == State::Closed && failures_ >= threshold_)) {
+    // Open past its cool-down (a caller went ahead without a probe, e.g. to fetch a token) and
+    // failed again: open for another cool-down, as after a failed probe.
+    if (state_ != State::Closed || failures_ >= threshold_) {
       if (state_ == State::Closed)
         log::warn("population register failed " + std::to_string(failures_) +
                   " times in a row: circuit open, failing fast for " + std::to_string(cooldown_.count()) + " ms");
@@ -286,6 +288,9 @@ class TokenSource {
     bool ok = false;
     std::string value;  // never logged
     std::string error;
+    // The endpoint was unreachable, slow or broken (not a refusal of the credentials): an
+    // outage of the register's front door, which counts toward the circuit breaker.
+    bool endpoint_failed = false;
   };
 
   TokenSource(const HttpRegisterConfig& cfg, std::string url) : cfg_(cfg), url_(std::move(url)) {}
@@ -316,6 +321,7 @@ class TokenSource {
     std::string basic = "Authorization: Basic " +
                         base64(url_escape(c, cfg_.client_id) + ":" + url_escape(c, cfg_.client_secret));
     std::string last_error;
+    bool refused = false;
     for (int attempt = 0; attempt <= cfg_.max_retries; ++attempt) {
       auto now = Clock::now();
       if (attempt > 0) {
@@ -359,6 +365,7 @@ class TokenSource {
         std::string code = oauth_error(body.data);
         last_error = "token endpoint refused the client credentials (HTTP " + std::to_string(status) +
                      (code.empty() ? "" : " " + code) + ")";
+        refused = true;
         break;  // credentials or configuration: retrying will not help
       }
       std::string why;
@@ -367,7 +374,7 @@ class TokenSource {
     }
     if (last_error.empty()) last_error = "no time left before the deadline to fetch an access token";
     log::warn("cannot obtain a register access token: " + last_error);
-    return {false, {}, last_error};
+    return {false, {}, last_error, !refused};
   }
 
   static std::string oauth_error(const std::string& body) {
@@ -530,6 +537,7 @@ class HttpRegister final : public RegisterBackend {
     if (tokens_) {
       TokenSource::Token t = tokens_->get(deadline);
       if (!t.ok) {
+        if (t.endpoint_failed) breaker_.failure(Clock::now());
         for (uint32_t i : sendable) results[i].detail = "cannot obtain an access token: " + t.error;
         return;
       }
@@ -746,7 +754,10 @@ class HttpRegister final : public RegisterBackend {
         // The token was revoked or expired early: one new token, then the same request again.
         u.auth_refreshed = true;
         TokenSource::Token t = self.tokens_->get(deadline, s.token);
-        if (!t.ok) return finish(u, ECID_ANSWER_UNAVAILABLE, "cannot obtain an access token: " + t.error);
+        if (!t.ok) {
+          if (t.endpoint_failed) self.breaker_.failure(now);
+          return finish(u, ECID_ANSWER_UNAVAILABLE, "cannot obtain an access token: " + t.error);
+        }
         token = std::move(t.value);
         ready.push_front(&u);
         return;
