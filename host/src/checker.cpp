@@ -52,6 +52,8 @@ struct OwnedAnswer {
   std::string detail;
   std::vector<RegisterRecord> records;  // trimmed to the disclosed fields
   std::vector<std::vector<FieldCheck>> checks;
+  // Other people the answer disclosed (record index, personal ID), for the audit.
+  std::vector<std::pair<size_t, std::string>> disclosed;
   std::vector<std::vector<ecid_field_value>> c_values;
   std::vector<std::vector<ecid_field_check>> c_checks;
   std::vector<ecid_record> c_records;
@@ -205,7 +207,18 @@ struct Engine::Impl {
         for (const auto& [f, v] : oa.records.front().values) e.fields_disclosed.emplace_back(field_name(f));
       e.outcome = std::string(answer_status_name(oa.status));
       if (oa.status == ECID_ANSWER_REFUSED || oa.status == ECID_ANSWER_REJECTED) e.outcome += ": " + oa.detail;
+      std::vector<AuditEvent> disclosures;
+      for (const auto& [record, person] : oa.disclosed) {
+        AuditEvent d = e;
+        d.kind = kAuditDisclosure;
+        d.subject_id = person;
+        d.fields_disclosed.clear();
+        for (const auto& [f, v] : oa.records[record].values) d.fields_disclosed.emplace_back(field_name(f));
+        d.outcome = "disclosed by " + std::string(query_kind_name(q.kind));
+        disclosures.push_back(std::move(d));
+      }
       events.push_back(std::move(e));
+      for (AuditEvent& d : disclosures) events.push_back(std::move(d));
     }
     audit->append_batch(events);
   }
@@ -310,7 +323,7 @@ struct Engine::Impl {
       r.key = q.key;
       r.claims = q.claims;
       r.fields = q.requested | fields_needed_for_checks(q.claims, q.kind != ECID_Q_PERSON_CANDIDATES && is_person_kind(q.kind));
-      if (q.kind == ECID_Q_PERSON_CANDIDATES) r.fields = r.fields | FieldSet{ECID_F_PERSONAL_ID};
+      if (needs_record_personal_id(q.kind)) r.fields = r.fields | FieldSet{ECID_F_PERSONAL_ID};
       r.purpose = q.purpose;
       r.document_ref = st.document_ref;
       requests.push_back(std::move(r));
@@ -338,8 +351,12 @@ struct Engine::Impl {
         oa.detail = res.detail;
         oa.source = res.source.empty() ? population->source_name() : res.source;
         bool structure = is_person_kind(q.kind);
+        const std::string_view subject = audit ? audit_subject_of(q.kind, q.key, q.claims) : std::string_view();
         for (auto& rec : res.records) {
           oa.checks.push_back(check_claims(q.claims, rec, structure));
+          if (audit)
+            if (std::string_view other = disclosed_person(rec, subject); !other.empty())
+              oa.disclosed.emplace_back(oa.records.size(), other);
           RegisterRecord trimmed;  // minimisation: only what the adapter asked for and may see
           for (auto& [f, v] : rec.values)
             if (q.requested.has(f)) trimmed.values.emplace_back(f, std::move(v));

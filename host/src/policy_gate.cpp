@@ -15,6 +15,10 @@ bool is_person_kind(uint32_t kind) {
 
 bool is_batch_kind(uint32_t kind) { return kind == ECID_Q_BATCH_DUPLICATES; }
 
+bool needs_record_personal_id(uint32_t kind) {
+  return kind == ECID_Q_PERSON_CANDIDATES || kind == ECID_Q_PERSON_BY_LEGACY_ID;
+}
+
 std::string policy_refusal(const Config& config, const Manifest& m, uint32_t kind, std::string_view purpose_view,
                            const FieldSet& requested) {
   const std::string purpose(purpose_view);

@@ -23,5 +23,8 @@ std::string policy_refusal(const Config& config, const Manifest& manifest, uint3
 bool is_register_kind(uint32_t kind);
 bool is_person_kind(uint32_t kind);
 bool is_batch_kind(uint32_t kind);
+// Person queries not keyed by the personal ID (candidate search, legacy ID): the host asks the
+// register for each record's personal ID too, to check claims and to audit whom it disclosed.
+bool needs_record_personal_id(uint32_t kind);
 
 }  // namespace ecid

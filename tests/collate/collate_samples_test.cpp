@@ -3,12 +3,14 @@
 // here, so that the README and the adapter cannot drift apart).
 #include "collate_test_support.hpp"
 
+#include <ecid/audit.hpp>
 #include <ecid/seed.hpp>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "../support/temp_dir.hpp"
@@ -128,6 +130,44 @@ TEST_P(Samples, EveryRecordHasTheClassTheReadmeLists) {
     EXPECT_EQ(rows[20].encoding(), "tcvn3");
     for (const Row& r : rows) EXPECT_EQ(r[3].find("Nguy"), std::string::npos) << "subjects never carry names";
   }
+}
+
+// Records without a usable ID are matched by a candidate search or through a legacy ID: the
+// person the register disclosed must be findable in the audit trail under their own ID.
+TEST_P(Samples, PeopleFoundWithoutTheirIdAreAuditedUnderIt) {
+  const auto [people, seed] = GetParam();
+  ecid::Collation collation(config_for(seeded(people, seed)));
+  const fs::path dir = folder() / ("audit-" + std::to_string(people));
+  fs::remove_all(dir);
+  ecid::AuditOptions ao;
+  ao.path = dir / "audit.db";
+  ao.key = "collate-test-audit-key-0123456789";
+  fs::create_directories(dir);
+  std::map<std::string, std::string> proposed;  // ID → class
+  {
+    ecid::AuditLog log(ao);
+    ecid::CollationOptions o;
+    o.input = kSamples / "participants.csv";
+    o.output = dir / "results.csv";
+    o.audit = &log;
+    o.audit_db = ao.path;
+    collation.run(o);
+    log.close();
+    for (const Row& r : read_results(o.output))
+      if (r.cls() == "proposed_id" || r.cls() == "legacy_id_resolved") proposed[r.value()] = r.cls();
+  }
+  ASSERT_EQ(proposed.size(), 3u);  // records 11, 12 (= 20) and 21 of the README
+  for (const auto& [id, cls] : proposed) {
+    size_t disclosures = 0;
+    for (const ecid::AuditRow& row : ecid::find_audit(ao.path, ao.key, id))
+      if (row.kind == ecid::kAuditDisclosure) {
+        ++disclosures;
+        EXPECT_EQ(row.outcome, cls == "proposed_id" ? "disclosed by person.candidates" : "disclosed by person.by_legacy_id");
+        EXPECT_EQ(row.purpose, "social_insurance.collation");
+      }
+    EXPECT_GE(disclosures, 1u) << cls << " " << id << " has no disclosure row";
+  }
+  EXPECT_TRUE(ecid::verify_audit(ao.path).ok);
 }
 
 // The fixtures are in every register, whatever its size and seed.

@@ -3,6 +3,7 @@
 // and the test cannot drift apart). Also the findings only the environment can cause.
 #include "court_test_support.hpp"
 
+#include <ecid/audit.hpp>
 #include <ecid/config.hpp>
 #include <ecid/eid.hpp>
 #include <ecid/engine.hpp>
@@ -316,6 +317,39 @@ TEST_P(CourtSamples, FindingsAreThoseTheReadmeLists) {
 INSTANTIATE_TEST_SUITE_P(Registers, CourtSamples,
                          ::testing::Values(std::pair<uint64_t, uint64_t>{200, 1},
                                            std::pair<uint64_t, uint64_t>{5000, 20240521}));
+
+// A party filed under an old 9-digit CMND is looked up by that number, but the answer discloses
+// the person behind it: the audit names that person too (a row of kind register_disclosure),
+// or their access request (`ecid audit find --id`) would miss the look-up.
+TEST_F(SeededRegisters, APersonFoundByLegacyIdIsAuditedUnderTheirPersonalId) {
+  const fs::path dir = folder() / "audit-legacy";
+  fs::remove_all(dir);
+  const ecid::Config c = court_config(seeded(200, 1), dir);
+  std::string resolved;
+  {
+    ecid::Engine engine(c);
+    const ecid::DocumentReport report =
+        engine.check("inheritance.xml", court_test::read_file((kSamples / "inheritance.xml").string()));
+    ASSERT_TRUE(report.ok) << report.error;
+    for (const auto& f : report.findings)
+      if (f.code == ECID_FINDING_LEGACY_ID_RESOLVED) resolved = f.value;
+  }
+  ASSERT_EQ(resolved.size(), 12u) << "inheritance.xml resolves no legacy ID";
+  ecid::AuditOptions o;
+  o.key_file = c.audit_key_file;
+  const auto rows = ecid::find_audit(c.audit_path, ecid::load_audit_key(o), resolved);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, ecid::kAuditDisclosure);
+  EXPECT_EQ(rows[0].outcome, "disclosed by person.by_legacy_id");
+  EXPECT_FALSE(rows[0].fields_disclosed.empty());
+  // The look-up itself is audited under the number it was made with.
+  const auto by_legacy = ecid::find_audit(c.audit_path, ecid::load_audit_key(o), "172345678");
+  ASSERT_EQ(by_legacy.size(), 1u);
+  EXPECT_EQ(by_legacy[0].kind, ecid::kAuditRegisterQuery);
+  EXPECT_EQ(by_legacy[0].seq + 1, rows[0].seq);
+  EXPECT_EQ(by_legacy[0].document_ref, rows[0].document_ref);
+  EXPECT_EQ(by_legacy[0].purpose, rows[0].purpose);
+}
 
 TEST_F(CourtEnvironment, RegisterWithoutResidenceMeansPublicPosting) {
   const fs::path reg = seeded(200, 1);

@@ -26,6 +26,9 @@ struct Config;
 inline constexpr std::string_view kAuditRegisterQuery = "register_query";
 inline constexpr std::string_view kAuditIdentityVerification = "identity_verification";
 inline constexpr std::string_view kAuditPolicyRefusal = "policy_refusal";
+// One row per person an answer disclosed who is not the query's subject (a candidate of a name
+// search, the holder of a legacy ID), so that this person's access request finds the look-up.
+inline constexpr std::string_view kAuditDisclosure = "register_disclosure";
 
 // What the engine reports. The store keeps every member except subject_id, which it replaces by
 // its pseudonym. No member other than subject_id may contain personal data.
@@ -146,6 +149,11 @@ class AuditLog {
 // an identity assertion (the party's ID claim, never the token) and a key-less plate look-up
 // (the owner whose plates are listed). Empty when the query names nobody (a candidate search).
 std::string_view audit_subject_of(uint32_t kind, std::string_view key, std::span<const Claim> claims);
+
+// The personal ID a register record (as the register answered, before trimming) discloses when
+// it is not `subject_id`, the query's own subject; empty otherwise. Such a person gets an audit
+// row of kind kAuditDisclosure.
+std::string_view disclosed_person(const RegisterRecord& record, std::string_view subject_id);
 
 // The audit trail the configuration's audit: section names, creating its folder and a random
 // key file (0600) on first use; nullptr when the configuration has no audit.

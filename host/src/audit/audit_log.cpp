@@ -687,6 +687,12 @@ std::string_view audit_subject_of(uint32_t kind, std::string_view key, std::span
   return {};
 }
 
+std::string_view disclosed_person(const RegisterRecord& record, std::string_view subject_id) {
+  for (const auto& [field, value] : record.values)
+    if (field == ECID_F_PERSONAL_ID) return value == subject_id ? std::string_view() : std::string_view(value);
+  return {};
+}
+
 std::unique_ptr<AuditLog> open_configured_audit(const Config& config) {
   if (config.audit_path.empty()) return nullptr;
   AuditOptions ao;

@@ -463,7 +463,7 @@ class DocumentRun {
       // Only a candidate search needs the claims at the register; the host checks them itself.
       if (candidates) r.claims.assign(claims.begin(), claims.end());
       r.fields = q.requested | fields_needed_for_checks(claims, !candidates && is_person_kind(q.kind));
-      if (candidates) r.fields = r.fields | FieldSet{ECID_F_PERSONAL_ID};
+      if (needs_record_personal_id(q.kind)) r.fields = r.fields | FieldSet{ECID_F_PERSONAL_ID};
       r.purpose = purpose;
       r.document_ref = st_.document_ref;
       if (const PrefetchedAnswer* pre = prefetched_for(q, r)) {
@@ -515,8 +515,13 @@ class DocumentRun {
         a.source = res.source.empty() ? source : std::move(res.source);
         const bool structure = is_person_kind(q.kind) && q.kind != ECID_Q_PERSON_CANDIDATES;
         a.records.reserve(res.records.size());
+        disclosed_.clear();
+        const std::string_view subject = audit ? audit_subject_of(q.kind, q.key, claims_of(q)) : std::string_view();
         for (RegisterRecord& rec : res.records) {
           a.checks.push_back(check_claims(claims_of(q), rec, structure));
+          if (audit)
+            if (std::string_view other = disclosed_person(rec, subject); !other.empty())
+              disclosed_.emplace_back(a.records.size(), other);
           // Minimisation: the adapter sees only what it asked for and may see.
           std::erase_if(rec.values, [&](const auto& v) { return !q.requested.has(v.first); });
           a.records.push_back(std::move(rec));
@@ -525,7 +530,10 @@ class DocumentRun {
           a.status = ECID_ANSWER_BAD_ANSWER;
           a.detail = "register said found but returned no record";
         }
-        if (audit) audit_row(q, kAuditRegisterQuery, answer_status_name(a.status), &a, *audit);
+        if (audit) {
+          audit_row(q, kAuditRegisterQuery, answer_status_name(a.status), &a, *audit);
+          for (const auto& [record, person] : disclosed_) audit_disclosure(q, person, a.records[record], *audit);
+        }
       }
     }
     for (StoredAnswer& a : round_answers) book_.add(std::move(a));
@@ -586,6 +594,19 @@ class DocumentRun {
     ctx_.audit->encode(e, rows);
   }
 
+  // The row of another person the answer disclosed (a candidate, a legacy ID's holder).
+  void audit_disclosure(const PlannedQuery& q, std::string_view person, const RegisterRecord& disclosed,
+                        AuditRows& rows) {
+    AuditEvent& e = audit_event_;  // as audit_row left it for the query
+    e.kind.assign(kAuditDisclosure);
+    e.subject_id.assign(person);
+    e.fields_disclosed.clear();
+    for (const auto& [f, v] : disclosed.values) e.fields_disclosed.emplace_back(field_name(f));
+    e.outcome.assign("disclosed by ");
+    e.outcome.append(query_kind_name(q.kind));
+    ctx_.audit->encode(e, rows);
+  }
+
   // The prefetched answer to a round-0 person query, when there is a usable one.
   const PrefetchedAnswer* prefetched_for(const PlannedQuery& q, const LookupRequest& r) const {
     if (!prefetched_ || q.prefetch_query == 0 || !r.fields.subset_of(ctx_.prefetch_fields | FieldSet{ECID_F_PERSONAL_ID}) ||
@@ -612,6 +633,7 @@ class DocumentRun {
   AnswerBook book_;
   GateCache gate_;
   AuditEvent audit_event_;
+  std::vector<std::pair<size_t, std::string>> disclosed_;  // (record, personal ID) of the answer at hand
 };
 
 void csv_field(std::string& out, std::string_view s) {

@@ -1,5 +1,7 @@
 #include "collate/prefetch.hpp"
 
+#include "policy_gate.hpp"
+
 #include <ecid/log.hpp>
 #include <ecid/register_schema.hpp>
 
@@ -363,7 +365,7 @@ std::vector<std::filesystem::path> build_prefetch(const std::filesystem::path& d
     r.key = std::move(key);
     r.claims = std::move(claims);
     r.fields = plan.fields;
-    if (kind == ECID_Q_PERSON_CANDIDATES) r.fields = r.fields | FieldSet{ECID_F_PERSONAL_ID};
+    if (needs_record_personal_id(kind)) r.fields = r.fields | FieldSet{ECID_F_PERSONAL_ID};
     r.purpose = plan.purpose;
     return r;
   };
