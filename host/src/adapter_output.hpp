@@ -27,4 +27,27 @@ std::string finding_problem(const ecid_finding& f);
 // "invalid document", "out of memory", …: an adapter's return code in an error message.
 std::string adapter_result_name(int32_t rc);
 
+inline constexpr size_t kMaxDocumentRefBytes = 256;
+inline constexpr size_t kMaxAdapterErrorBytes = 1000;
+
+// The report sink's set_document_ref and set_error for a host's per-document State (with string
+// members document_ref and error): cut to their bounds, never throwing across the boundary.
+template <typename State>
+int32_t sink_set_document_ref(void* ctx, ecid_str ref) noexcept {
+  try {
+    static_cast<State*>(ctx)->document_ref = std::string(view(ref).substr(0, kMaxDocumentRefBytes));
+    return ECID_OK;
+  } catch (...) {
+    return ECID_E_NO_MEMORY;
+  }
+}
+
+template <typename State>
+void sink_set_error(void* ctx, ecid_str message) noexcept {
+  try {
+    static_cast<State*>(ctx)->error = std::string(view(message).substr(0, kMaxAdapterErrorBytes));
+  } catch (...) {
+  }
+}
+
 }  // namespace ecid

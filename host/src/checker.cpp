@@ -139,21 +139,6 @@ int32_t sink_add_finding(void* ctx, const ecid_finding* f) noexcept {
   }
 }
 
-int32_t sink_set_document_ref(void* ctx, ecid_str ref) noexcept {
-  try {
-    static_cast<DocumentState*>(ctx)->document_ref = std::string(sv(ref).substr(0, 256));
-    return ECID_OK;
-  } catch (...) {
-    return ECID_E_NO_MEMORY;
-  }
-}
-
-void sink_set_error(void* ctx, ecid_str message) noexcept {
-  try {
-    static_cast<DocumentState*>(ctx)->error = std::string(sv(message).substr(0, 1000));
-  } catch (...) {
-  }
-}
 
 
 }  // namespace
@@ -436,7 +421,8 @@ struct Engine::Impl {
     const ecid_adapter_v1* d = a->descriptor;
 
     DocumentState st;
-    ecid_report_sink diag{sizeof(ecid_report_sink), &st, &sink_add_finding, &sink_set_document_ref, &sink_set_error};
+    ecid_report_sink diag{sizeof(ecid_report_sink), &st, &sink_add_finding, &sink_set_document_ref<DocumentState>,
+                          &sink_set_error<DocumentState>};
     ecid_plan_sink plan_sink{sizeof(ecid_plan_sink), &st, &sink_add_query};
     void* session = nullptr;
     int32_t rc = d->open_document(a->instance, ecid_str{bytes.data(), bytes.size()}, &diag, &session);

@@ -219,21 +219,6 @@ int32_t sink_add_finding(void* ctx, const ecid_finding* f) noexcept {
   }
 }
 
-int32_t sink_set_document_ref(void* ctx, ecid_str ref) noexcept {
-  try {
-    static_cast<DocState*>(ctx)->document_ref = std::string(sv(ref).substr(0, 256));
-    return ECID_OK;
-  } catch (...) {
-    return ECID_E_NO_MEMORY;
-  }
-}
-
-void sink_set_error(void* ctx, ecid_str message) noexcept {
-  try {
-    static_cast<DocState*>(ctx)->error = std::string(sv(message).substr(0, 1000));
-  } catch (...) {
-  }
-}
 
 // Answers of one document, with the C views the adapter reads. Stored in a deque: the views
 // point into the answers, whose addresses must not move.
@@ -348,7 +333,8 @@ class DocumentRun {
     st_.max_findings = kMaxFindingsPerRecord * std::max<size_t>(records, 1) + 16;
     if (!index_only) st_.subjects.resize(records);
     records_ = records;
-    diag_ = {sizeof(ecid_report_sink), &st_, &sink_add_finding, &sink_set_document_ref, &sink_set_error};
+    diag_ = {sizeof(ecid_report_sink), &st_, &sink_add_finding, &sink_set_document_ref<DocState>,
+             &sink_set_error<DocState>};
     plan_sink_ = {sizeof(ecid_plan_sink), &st_, &sink_add_query};
   }
   ~DocumentRun() {
