@@ -195,11 +195,7 @@ struct Engine::Impl {
       std::vector<AuditEvent> disclosures;
       for (const auto& [record, person] : oa.disclosed) {
         AuditEvent d = e;
-        d.kind = kAuditDisclosure;
-        d.subject_id = person;
-        d.fields_disclosed.clear();
-        for (const auto& [f, v] : oa.records[record].values) d.fields_disclosed.emplace_back(field_name(f));
-        d.outcome = "disclosed by " + std::string(query_kind_name(q.kind));
+        make_disclosure(d, q.kind, person, oa.records[record]);
         disclosures.push_back(std::move(d));
       }
       events.push_back(std::move(e));

@@ -154,6 +154,9 @@ std::string_view audit_subject_of(uint32_t kind, std::string_view key, std::span
 // it is not `subject_id`, the query's own subject; empty otherwise. Such a person gets an audit
 // row of kind kAuditDisclosure.
 std::string_view disclosed_person(const RegisterRecord& record, std::string_view subject_id);
+// Turns the event of a `query_kind` query into the disclosure row of `person`, whose record the
+// adapter received as `disclosed` (trimmed): kind, subject, fields and outcome change.
+void make_disclosure(AuditEvent& event, uint32_t query_kind, std::string_view person, const RegisterRecord& disclosed);
 
 // The audit trail the configuration's audit: section names, creating its folder and a random
 // key file (0600) on first use; nullptr when the configuration has no audit.

@@ -10,6 +10,7 @@
 #include "audit/audit_store.hpp"
 
 #include <ecid/config.hpp>
+#include <ecid/fields.hpp>
 #include <ecid/log.hpp>
 
 #include <fcntl.h>
@@ -90,8 +91,6 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& file)
   }
 }
 
-}  // namespace
-
 struct ContextHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -105,7 +104,18 @@ struct SealedBatch {
   uint64_t base_seq = 0;
   Digest base_hash{};
   std::vector<Digest> hashes;  // hashes[i]: row hash of rows[i]
+
+  // Chains every row from the head (seq, hash).
+  void hash_from(uint64_t seq, const Digest& hash, audit::Sha256& sha) {
+    base_seq = seq;
+    base_hash = hash;
+    hashes.resize(rows.size());
+    Digest prev = hash;
+    for (size_t i = 0; i < rows.size(); ++i) prev = hashes[i] = sha.row_hash(seq + i + 1, prev, rows[i]);
+  }
 };
+
+}  // namespace
 
 struct AuditLog::Impl {
   AuditOptions options;
@@ -330,11 +340,7 @@ struct AuditLog::Impl {
     try {
       Digest prev{};
       std::tie(first_seq, prev) = read_head();
-      if (first_seq != b.base_seq || prev != b.base_hash) {
-        b.base_seq = first_seq;
-        b.base_hash = prev;
-        for (size_t i = 0; i < b.rows.size(); ++i) prev = b.hashes[i] = sha.row_hash(first_seq + i + 1, prev, b.rows[i]);
-      }
+      if (first_seq != b.base_seq || prev != b.base_hash) b.hash_from(first_seq, prev, sha);
       for (size_t i = 0; i < b.rows.size(); ++i) {
         const Digest& previous = i == 0 ? b.base_hash : b.hashes[i - 1];
         const audit::ContentViews members = audit::decode_content(b.rows[i]);
@@ -376,6 +382,14 @@ struct AuditLog::Impl {
     rows_since_anchor = 0;
   }
 
+  // Appends the committed head to the anchor file (write_mutex held).
+  AuditAnchor anchor_head() {
+    const auto [seq, hash] = read_head();
+    AuditAnchor anchor = anchor_of(seq, hash);
+    append_anchor(anchor);
+    return anchor;
+  }
+
   AuditAnchor current_head() {
     std::lock_guard<std::mutex> write_lock(write_mutex);
     const auto [seq, hash] = read_head();
@@ -393,13 +407,9 @@ struct AuditLog::Impl {
       spare.pop_back();
     }
     b.rows.swap(filling);  // filling gets the spare's grown, empty buffers
-    b.base_seq = expected_seq;
-    b.base_hash = expected_hash;
-    b.hashes.resize(b.rows.size());
-    Digest prev = expected_hash;
-    for (size_t i = 0; i < b.rows.size(); ++i) prev = b.hashes[i] = seal_sha.row_hash(expected_seq + i + 1, prev, b.rows[i]);
+    b.hash_from(expected_seq, expected_hash, seal_sha);
     expected_seq += b.rows.size();
-    expected_hash = prev;
+    expected_hash = b.hashes.back();
     sealed_rows += b.rows.size();
     sealed.push_back(std::move(b));
     ++sealed_count;
@@ -458,16 +468,9 @@ struct AuditLog::Impl {
 
   AuditAnchor write_anchor() {
     if (anchor_fd < 0) throw AuditError("no anchor file is configured for the audit log");
-    {
-      std::unique_lock<std::mutex> lock(mutex);
-      if (closed) throw AuditError("the audit log is closed");
-      commit_all(lock);
-    }
+    flush();
     std::lock_guard<std::mutex> write_lock(write_mutex);
-    const auto [seq, hash] = read_head();
-    const AuditAnchor anchor = anchor_of(seq, hash);
-    append_anchor(anchor);
-    return anchor;
+    return anchor_head();
   }
 
   void close() {
@@ -484,10 +487,7 @@ struct AuditLog::Impl {
     }
     stop_writer();
     std::lock_guard<std::mutex> write_lock(write_mutex);
-    if (anchor_fd >= 0 && rows_since_anchor > 0) {
-      const auto [seq, hash] = read_head();
-      append_anchor(anchor_of(seq, hash));
-    }
+    if (anchor_fd >= 0 && rows_since_anchor > 0) anchor_head();
   }
 
   size_t rows_not_committed() {
@@ -691,6 +691,15 @@ std::string_view disclosed_person(const RegisterRecord& record, std::string_view
   for (const auto& [field, value] : record.values)
     if (field == ECID_F_PERSONAL_ID) return value == subject_id ? std::string_view() : std::string_view(value);
   return {};
+}
+
+void make_disclosure(AuditEvent& e, uint32_t query_kind, std::string_view person, const RegisterRecord& disclosed) {
+  e.kind.assign(kAuditDisclosure);
+  e.subject_id.assign(person);
+  e.fields_disclosed.clear();
+  for (const auto& [f, v] : disclosed.values) e.fields_disclosed.emplace_back(field_name(f));
+  e.outcome.assign("disclosed by ");
+  e.outcome.append(query_kind_name(query_kind));
 }
 
 std::unique_ptr<AuditLog> open_configured_audit(const Config& config) {

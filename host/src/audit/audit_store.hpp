@@ -26,11 +26,9 @@ inline constexpr std::string_view kRowTag = "ecid-audit-row-v1";
 inline constexpr std::string_view kKeyCheckMessage = "ecid-audit-key-check-v1";
 inline constexpr size_t kMinKeyBytes = 16;
 
-// Content members of a row in encoding (and column) order; seq and prev_hash come first.
+// Content members of a row in encoding order: time, kind, adapter, adapter_version, purpose,
+// legal_basis, document_ref, subject, fields, outcome (seq and prev_hash come first).
 inline constexpr int kContentMembers = 10;
-inline constexpr const char* kContentColumns[kContentMembers] = {
-    "time", "kind", "adapter", "adapter_version", "purpose", "legal_basis",
-    "document_ref", "subject", "fields", "outcome"};
 using ContentViews = std::array<std::string_view, kContentMembers>;
 // Members kind .. legal_basis: the event's context, stored once per distinct value in audit_context.
 inline constexpr int kFirstContextMember = 1, kContextMembers = 5;

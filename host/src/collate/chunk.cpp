@@ -583,14 +583,8 @@ class DocumentRun {
   // The row of another person the answer disclosed (a candidate, a legacy ID's holder).
   void audit_disclosure(const PlannedQuery& q, std::string_view person, const RegisterRecord& disclosed,
                         AuditRows& rows) {
-    AuditEvent& e = audit_event_;  // as audit_row left it for the query
-    e.kind.assign(kAuditDisclosure);
-    e.subject_id.assign(person);
-    e.fields_disclosed.clear();
-    for (const auto& [f, v] : disclosed.values) e.fields_disclosed.emplace_back(field_name(f));
-    e.outcome.assign("disclosed by ");
-    e.outcome.append(query_kind_name(q.kind));
-    ctx_.audit->encode(e, rows);
+    make_disclosure(audit_event_, q.kind, person, disclosed);  // audit_row left the query's context in it
+    ctx_.audit->encode(audit_event_, rows);
   }
 
   // The prefetched answer to a round-0 person query, when there is a usable one.
