@@ -130,6 +130,8 @@ TEST(AuditChain, BackgroundFlushCommitsAfterMaxDelay) {
   o.batch_rows = 1000;
   o.max_delay = std::chrono::milliseconds(50);
   AuditLog log(o);
+  // Let the writer go idle first: rows arriving at an idle writer must still start its clock.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   for (int i = 0; i < 3; ++i) log.append(event(i));
   int64_t committed = 0;
   for (int tries = 0; tries < 100 && committed < 3; ++tries) {

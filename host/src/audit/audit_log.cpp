@@ -429,7 +429,11 @@ struct AuditLog::Impl {
   void push(const Rows& rows, size_t first = 0) {
     std::unique_lock<std::mutex> lock(mutex);
     if (closed) throw AuditError("the audit log is closed");
-    if (filling.empty()) filling_since = std::chrono::steady_clock::now();
+    if (filling.empty()) {
+      filling_since = std::chrono::steady_clock::now();
+      // An idle writer sleeps without a deadline: start its max_delay clock.
+      if (options.max_delay.count() > 0) writer_wake.notify_one();
+    }
     if constexpr (std::is_same_v<Rows, AuditRows>) {
       for (size_t i = first; i < rows.size(); ++i) filling.add(rows[i]);
     } else {
