@@ -28,27 +28,40 @@ int cmd_verify(const GlobalOptions& g) {
   return kExitAttention;
 }
 
-int cmd_export(const GlobalOptions& g, const std::string& from, const std::string& to) {
+// --from/--to of export and find.
+struct RangeOptions {
+  std::string from, to;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--from", from, "First row: a sequence number or an ISO UTC time (2025-01-31T08:15)");
+    cmd->add_option("--to", to, "Last row: a sequence number or an ISO UTC time; a date includes its whole day");
+  }
+  AuditRange parse() const {
+    try {
+      return parse_audit_range(from, to);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError("--from/--to", e.what());
+    }
+  }
+};
+
+int cmd_export(const GlobalOptions& g, const RangeOptions& bounds) {
+  const AuditRange range = bounds.parse();
   Config c = load(g);
   require_audit(c);
-  AuditRange range;
-  try {
-    range = parse_audit_range(from, to);
-  } catch (const std::invalid_argument& e) {
-    throw CLI::ValidationError("--from/--to", e.what());
-  }
   uint64_t n = export_audit(c.audit_path, range, std::cout);
   if (!g.quiet) std::cerr << "exported " << n << " rows\n";
   return kExitOk;
 }
 
-int cmd_find(const GlobalOptions& g, const std::string& id) {
+int cmd_find(const GlobalOptions& g, const std::string& id, const RangeOptions& bounds) {
+  const AuditRange range = bounds.parse();
   Config c = load(g);
   require_audit(c);
   AuditOptions o;
   o.path = c.audit_path;
   o.key_file = c.audit_key_file;
-  auto rows = find_audit(c.audit_path, load_audit_key(o), id);
+  auto rows = find_audit(c.audit_path, load_audit_key(o), id, range);
   for (const auto& row : rows) std::cout << audit_row_json(row) << "\n";
   if (!g.quiet) std::cerr << rows.size() << " look-ups of this person\n";
   return kExitOk;
@@ -93,16 +106,18 @@ void add_audit_commands(CLI::App& app, const GlobalOptions& g, CommandTable& tab
       "verify", "Prove the hash chain and its anchors; report the first broken row (exit 0 intact, 1 broken)");
   table.add(verify, [&g] { return cmd_verify(g); });
 
-  auto from = std::make_shared<std::string>(), to = std::make_shared<std::string>();
+  auto export_bounds = std::make_shared<RangeOptions>();
   auto* exp = audit->add_subcommand("export", "Write rows as JSON lines (bounds inclusive: sequence numbers or UTC times)");
-  exp->add_option("--from", *from, "First row: a sequence number or an ISO UTC time (2025-01-31T08:15)");
-  exp->add_option("--to", *to, "Last row: a sequence number or an ISO UTC time; a date includes its whole day");
-  table.add(exp, [&g, from, to] { return cmd_export(g, *from, *to); });
+  export_bounds->add_to(exp);
+  table.add(exp, [&g, export_bounds] { return cmd_export(g, *export_bounds); });
 
   auto id = std::make_shared<std::string>();
-  auto* find = audit->add_subcommand("find", "Who looked up this citizen, when, and for what (by the keyed pseudonym)");
+  auto find_bounds = std::make_shared<RangeOptions>();
+  auto* find = audit->add_subcommand(
+      "find", "Who looked up this citizen, when, and for what (by the keyed pseudonym; bounds as for export)");
   find->add_option("--id", *id, "The citizen's personal ID number (or other subject key)")->required();
-  table.add(find, [&g, id] { return cmd_find(g, *id); });
+  find_bounds->add_to(find);
+  table.add(find, [&g, id, find_bounds] { return cmd_find(g, *id, *find_bounds); });
 
   auto* policy = app.add_subcommand("policy", "Purposes and fields granted to each adapter");
   policy->require_subcommand(1);

@@ -320,6 +320,24 @@ TEST(AuditFind, ReturnsExactlyTheSubjectsRows) {
   EXPECT_TRUE(find_audit(o.path, kTestKey, citizen_id(44)).empty());
 }
 
+TEST(AuditFind, BoundsNarrowTheSearch) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  const std::string subjects[] = {citizen_id(11), citizen_id(22)};
+  {
+    AuditLog log(o);
+    for (int i = 0; i < 40; ++i) log.append(event(static_cast<uint64_t>(i), subjects[i % 2]));
+  }
+  // Rows 11..20 hold 5 of each subject: seqs 11,13,..,19 for the first.
+  const auto rows = find_audit(o.path, kTestKey, subjects[0], parse_audit_range("11", "20"));
+  ASSERT_EQ(rows.size(), 5u);
+  for (size_t k = 0; k < rows.size(); ++k) EXPECT_EQ(rows[k].seq, 11 + 2 * k);
+  const std::string day = all_rows(o.path).front().time.substr(0, 10);
+  EXPECT_EQ(find_audit(o.path, kTestKey, subjects[1], parse_audit_range(day, day)).size(), 20u);
+  EXPECT_EQ(find_audit(o.path, kTestKey, subjects[1], parse_audit_range("9999-01", "")).size(), 0u);
+  EXPECT_EQ(find_audit(o.path, kTestKey, subjects[1], parse_audit_range("", "3")).size(), 1u);
+}
+
 TEST(AuditExport, SequenceRangeAsJsonLines) {
   TempDir dir;
   AuditOptions o = options(dir);

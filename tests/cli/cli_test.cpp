@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <regex>
 #include <set>
+#include <sstream>
+#include <algorithm>
 
 #include "../support/temp_dir.hpp"
 
@@ -168,6 +170,40 @@ TEST_F(CliTest, RegisterInfoTellsWhetherTheRegisterIsCurrent) {
   CommandRun not_a_register = ecid("register info --path " + std::string(ECID_SOURCE_DIR) + "/README.md");
   EXPECT_EQ(not_a_register.exit_code, 2);
   EXPECT_NE(not_a_register.err.find("not an ecid register"), std::string::npos) << not_a_register.err;
+}
+
+// An operator answering a citizen's access request: the look-ups of a check are found by the
+// person's ID, within bounds, without the ID appearing in the output; bad bounds are usage errors.
+TEST_F(CliTest, AuditFindAnswersAnAccessRequestWithinBounds) {
+  const std::string id = "001085000101";  // the plaintiff of civil_dispute.xml
+  const std::string sample = std::string(ECID_SOURCE_DIR) + "/samples/court/civil_dispute.xml";
+  CommandRun check = ecid("check " + sample);
+  ASSERT_LE(check.exit_code, 1) << check.err;
+  CommandRun verify = ecid("audit verify");
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+
+  CommandRun all = ecid("audit find --id " + id);
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out.find(id), std::string::npos) << "the clear ID must not be printed";
+  std::vector<uint64_t> seqs;
+  std::istringstream lines(all.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto row = nlohmann::json::parse(line);
+    EXPECT_EQ(row["adapter"], "court");
+    seqs.push_back(row["seq"].get<uint64_t>());
+  }
+  ASSERT_FALSE(seqs.empty()) << "the check looked this person up";
+  EXPECT_NE(all.err.find(std::to_string(seqs.size()) + " look-ups"), std::string::npos) << all.err;
+
+  CommandRun after = ecid("audit find --id " + id + " --from " + std::to_string(seqs.back() + 1));
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_TRUE(after.out.empty()) << after.out;
+  CommandRun last = ecid("audit find --id " + id + " --from " + std::to_string(seqs.back()) + " --to 9999-12-31");
+  EXPECT_EQ(std::count(last.out.begin(), last.out.end(), '\n'), 1) << last.out;
+
+  CommandRun bad = ecid("audit find --id " + id + " --from yesterday");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--from"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliTest, FindingsDocumentationIsGeneratedFromTheTable) {

@@ -245,10 +245,10 @@ AuditRange parse_audit_range(std::string_view from, std::string_view to);
 // database or the stream fails.
 uint64_t export_audit(const std::filesystem::path& db, const AuditRange& range, std::ostream& jsonl);
 
-// Every row about subject_id (who looked this citizen up, when, for what), in seq order. Throws
-// AuditError when the key is not the one the database was created with (a wrong key would
-// otherwise silently find nothing). Scans the whole table.
-std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_view key,
-                                 std::string_view subject_id);
+// Every row about subject_id in range (who looked this citizen up, when, for what), in seq order.
+// Throws AuditError when the key is not the one the database was created with (a wrong key would
+// otherwise silently find nothing). Scans the rows in range (all of them when it has no seq bound).
+std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_view key, std::string_view subject_id,
+                                 const AuditRange& range = {});
 
 }  // namespace ecid

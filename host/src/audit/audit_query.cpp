@@ -164,19 +164,32 @@ AuditRange parse_audit_range(std::string_view from, std::string_view to) {
   return range;
 }
 
-uint64_t export_audit(const std::filesystem::path& db, const AuditRange& range, std::ostream& jsonl) {
-  audit::Database d = open_for_reading(db);
+namespace {
+
+// One SELECT of the rows in `range` (and, if `subject` is given, about that subject), in seq
+// order. Seq bounds narrow the scan (seq is the rowid); time bounds only filter.
+audit::Statement select_range(audit::Database& d, const AuditRange& range, const std::string* subject) {
   std::string sql = audit::select_rows(d.meta("format"));
   sql += " WHERE seq >= ?1 AND seq <= ?2";
   if (!range.from_time.empty()) sql += " AND time >= ?3";
   // Prefix comparison: "--to 2025-01-31" includes every time on that day.
   if (!range.to_time.empty()) sql += " AND substr(time, 1, length(?4)) <= ?4";
+  if (subject) sql += " AND subject = ?5";
   sql += " ORDER BY seq";
   audit::Statement s(d.get(), sql);
   s.bind_int(1, static_cast<int64_t>(range.from_seq.value_or(0)));
   s.bind_int(2, range.to_seq ? static_cast<int64_t>(std::min<uint64_t>(*range.to_seq, INT64_MAX)) : INT64_MAX);
   if (!range.from_time.empty()) s.bind_text(3, range.from_time);
   if (!range.to_time.empty()) s.bind_text(4, range.to_time);
+  if (subject) s.bind_text(5, *subject);
+  return s;
+}
+
+}  // namespace
+
+uint64_t export_audit(const std::filesystem::path& db, const AuditRange& range, std::ostream& jsonl) {
+  audit::Database d = open_for_reading(db);
+  audit::Statement s = select_range(d, range, nullptr);
   uint64_t n = 0;
   while (s.step()) {
     jsonl << audit_row_json(audit::read_row(s)) << '\n';
@@ -187,8 +200,8 @@ uint64_t export_audit(const std::filesystem::path& db, const AuditRange& range, 
   return n;
 }
 
-std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_view key,
-                                 std::string_view subject_id) {
+std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_view key, std::string_view subject_id,
+                                 const AuditRange& range) {
   AuditOptions options;
   options.key = std::string(key);
   const std::string trimmed = load_audit_key(options);
@@ -197,8 +210,7 @@ std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_vi
   if (d.meta("key_check") != pseudonym_key.key_check())
     throw AuditError("the audit key is not the one " + db.string() + " was created with");
   const std::string subject = pseudonym_key.pseudonym(subject_id);
-  audit::Statement s(d.get(), audit::select_rows(d.meta("format")) + " WHERE subject = ?1 ORDER BY seq");
-  s.bind_text(1, subject);
+  audit::Statement s = select_range(d, range, &subject);
   std::vector<AuditRow> rows;
   while (s.step()) rows.push_back(audit::read_row(s));
   return rows;
