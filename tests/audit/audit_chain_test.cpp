@@ -108,6 +108,25 @@ TEST(AuditChain, FlushCommitsAndWriteAnchorRecordsTheHead) {
   EXPECT_EQ(read_file(o.anchor_file), anchors);
 }
 
+// Pseudonymised rows are still personal data: nothing of a new trail is readable by others,
+// whatever the umask allows.
+TEST(AuditChain, ANewTrailIsNotReadableByOthers) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  const mode_t old_umask = ::umask(0);
+  AuditLog log(o);
+  log.append(event(1));
+  log.write_anchor();
+  ::umask(old_umask);
+  for (const auto& file : {o.path, std::filesystem::path(o.path.string() + "-wal"),
+                           std::filesystem::path(o.path.string() + "-shm"),
+                           o.anchor_file}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & S_IRWXO, 0u) << file << " mode " << std::oct << (st.st_mode & 0777);
+  }
+}
+
 TEST(AuditChain, AppendBatchKeepsEventsTogether) {
   TempDir dir;
   AuditOptions o = options(dir);
@@ -387,6 +406,15 @@ TEST(AuditExport, BadRangesAreRefused) {
   // Digits alone are always a sequence number; a time needs at least year and month.
   EXPECT_EQ(parse_audit_range("2025", "").from_seq, 2025u);
   EXPECT_EQ(parse_audit_range("2025-01", "").from_time, "2025-01");
+  // Reversed bounds are refused rather than answered with nothing.
+  for (const auto& [from, to] : {std::pair{"20", "10"}, {"2027-01", "2026-12-31"}, {"2025-02-01", "2025-01"},
+                                 {"2025-01-31T08:16", "2025-01-31T08:15:59"}}) {
+    EXPECT_THROW(parse_audit_range(from, to), std::invalid_argument) << from << ".." << to;
+  }
+  // Equal bounds, and a time inside the --to period, are a range.
+  EXPECT_NO_THROW(parse_audit_range("10", "10"));
+  EXPECT_NO_THROW(parse_audit_range("2025-01-15", "2025-01"));
+  EXPECT_NO_THROW(parse_audit_range("2025-01-31T08:15:30", "2025-01-31T08:15"));
 }
 
 // The writer thread commits while appenders go on; a commit that fails (another connection holds

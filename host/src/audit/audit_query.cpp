@@ -161,6 +161,12 @@ AuditRange parse_audit_range(std::string_view from, std::string_view to) {
     if (is_seq(to)) range.to_seq = seq(to, "--to");
     else range.to_time = parse_time_bound(to, "--to");
   }
+  // An empty range is a typo, not an answer ("exported 0 rows" would read as "nobody looked").
+  const bool seqs_reversed = range.from_seq && range.to_seq && *range.from_seq > *range.to_seq;
+  const bool times_reversed = !range.from_time.empty() && !range.to_time.empty() &&
+                              range.from_time.substr(0, range.to_time.size()) > range.to_time;
+  if (seqs_reversed || times_reversed)
+    throw std::invalid_argument("--from " + std::string(from) + " is after --to " + std::string(to));
   return range;
 }
 

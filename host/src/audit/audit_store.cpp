@@ -1,6 +1,8 @@
 #include "audit/audit_store.hpp"
 
+#include <fcntl.h>
 #include <openssl/err.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <ctime>
@@ -265,6 +267,12 @@ Database::Database(const std::filesystem::path& path, bool read_only, std::chron
     : path_(path) {
   if (read_only && !std::filesystem::exists(path))
     throw AuditError("audit database " + path.string() + " does not exist");
+  if (!read_only) {
+    // Pseudonymised rows are still personal data: a new trail is not world-readable. SQLite
+    // gives its -wal and -shm files the database's mode; an empty file is an empty database.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+    if (fd >= 0) ::close(fd);
+  }
   const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
