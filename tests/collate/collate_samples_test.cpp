@@ -4,16 +4,14 @@
 #include "collate_test_support.hpp"
 
 #include <ecid/audit.hpp>
-#include <ecid/seed.hpp>
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
-#include "../support/temp_dir.hpp"
+#include "../support/readme_table.hpp"
+#include "../support/seeded_register.hpp"
 
 namespace {
 
@@ -27,60 +25,20 @@ struct Expected {
   std::string cls, value;
 };
 
-std::string trim(std::string s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
-  return s;
-}
-
 std::vector<Expected> read_readme() {
-  std::istringstream in(read_file(kSamples / "README.md"));
-  std::string line;
-  bool inside = false;
   std::vector<Expected> out;
-  while (std::getline(in, line)) {
-    if (!inside) {
-      inside = line.rfind("| files | record | class | value |", 0) == 0;
-      continue;
-    }
-    if (line.empty() || line[0] != '|') break;
-    if (line.rfind("|---", 0) == 0) continue;
-    std::vector<std::string> cells;
-    std::string cell;
-    for (size_t i = 1; i < line.size(); ++i) {
-      if (line[i] == '|') {
-        cells.push_back(trim(cell));
-        cell.clear();
-      } else {
-        cell += line[i];
-      }
-    }
-    if (cells.size() < 4) throw std::runtime_error("short row in the README table: " + line);
+  for (const auto& cells :
+       ecid::testing::markdown_table(read_file(kSamples / "README.md"), "| files | record | class | value |")) {
+    if (cells.size() < 4) throw std::runtime_error("short row in the README table");
     out.push_back({cells[0], std::stoull(cells[1]), cells[2], cells[3]});
   }
   return out;
 }
 
-class Samples : public ::testing::TestWithParam<std::pair<uint64_t, uint64_t>> {
- protected:
-  static const fs::path& folder() {
-    static ecid::testing::TempDir dir;
-    return dir.path();
-  }
-  static fs::path seeded(uint64_t people, uint64_t seed) {
-    const fs::path p = folder() / ("register-" + std::to_string(people) + "-" + std::to_string(seed) + ".db");
-    if (!fs::exists(p)) {
-      ecid::SeedOptions o;
-      o.people = people;
-      o.seed = seed;
-      o.path = p.string();
-      ecid::seed_register(o);
-    }
-    return p;
-  }
-};
+using ecid::testing::folder;
+using ecid::testing::seeded;
+
+class Samples : public ::testing::TestWithParam<std::pair<uint64_t, uint64_t>> {};
 
 TEST(SamplesReadme, CoversEveryClassAndBothFiles) {
   const auto expected = read_readme();

@@ -66,14 +66,9 @@ PartySpec an() {
   return p;
 }
 
-// A FOUND answer whose every claim matches, with the given residences.
-FakeAnswer found(const PlannedQuery& q, std::vector<std::pair<uint32_t, std::string>> values = {
-                                            {ECID_F_CURRENT_RESIDENCE, "S\xE1\xBB\x91 9 ng\xC3\xB5 3, H\xC3\xA0 N\xE1\xBB\x99i"}}) {
-  FakeRecord r;
-  r.values = std::move(values);
-  for (const auto& [field, value] : q.claims) r.checks.push_back({field, ECID_CHECK_MATCH, "equal"});
-  r.checks.push_back({ECID_F_PERSONAL_ID, ECID_CHECK_MATCH, "ID digits agree with the record's sex and birth year"});
-  return FakeAnswer{0, ECID_ANSWER_FOUND, "", {std::move(r)}};
+// A FOUND answer whose every claim matches (adapter_test::found), with a current residence.
+FakeAnswer found(const PlannedQuery& q) {
+  return found(q, {{ECID_F_CURRENT_RESIDENCE, "S\xE1\xBB\x91 9 ng\xC3\xB5 3, H\xC3\xA0 N\xE1\xBB\x99i"}});
 }
 
 std::vector<uint32_t> codes(const std::vector<ReportedFinding>& fs) {
@@ -125,7 +120,7 @@ TEST(CourtContract, DescriptorAgreesWithManifest) {
 
 TEST(CourtContract, CreateRefusesAnOlderHostTable) {
   const ecid_adapter_v1* d = court_entry()(1, 0);
-  FakeHost host;
+  FakeHost host(kFakeClock);
   ecid_host_services s = host.services();
   s.struct_size = 8;
   void* instance = nullptr;
@@ -427,7 +422,7 @@ TEST(CourtAssess, UnexpectedAnswersAreErrorsNotCrashes) {
 TEST(CourtAssess, MissingOrForeignAnswersAreHandled) {
   CourtHarness h;
   const ecid_adapter_v1& a = h.adapter();
-  FakeHost host;
+  FakeHost host(kFakeClock);
   ecid_host_services services = host.services();
   void* instance = nullptr;
   ASSERT_EQ(a.create(&services, &instance), ECID_OK);
@@ -1373,7 +1368,7 @@ TEST(CourtFiler, MalformedFoundAnswersAreNeverVerified) {
 TEST(CourtFiler, UnansweredAssertionIsAnError) {
   CourtHarness h;
   const ecid_adapter_v1& a = h.adapter();
-  FakeHost host;
+  FakeHost host(kFakeClock);
   ecid_host_services services = host.services();
   void* instance = nullptr;
   ASSERT_EQ(a.create(&services, &instance), ECID_OK);

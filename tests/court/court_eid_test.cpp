@@ -2,17 +2,15 @@
 // assertion verified by the engine's eID verifier. Every key and JWKS is generated here and
 // every token minted here relative to the current time, so nothing depends on the committed
 // mock keys or on the date the test runs.
-#include "court_test_support.hpp"
+#include "../support/samples_support.hpp"
 
 #include <ecid/config.hpp>
 #include <ecid/eid.hpp>
 #include <ecid/engine.hpp>
 #include <ecid/fields.hpp>
 #include <ecid/findings.hpp>
-#include <ecid/seed.hpp>
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -25,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-namespace fs = std::filesystem;
+using namespace samples_test;
 namespace eid = ecid::eid;
 
 namespace {
@@ -42,19 +40,6 @@ constexpr const char* kNgocId = "079190000202";
 const std::string kNgocName = "Tr\xE1\xBA\xA7n Th\xE1\xBB\x8B B\xC3\xAD" "ch Ng\xE1\xBB\x8D" "c";
 constexpr const char* kNgocBirth = "19900709";
 constexpr const char* kNobodyId = "001095999999";  // never in any register
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("ecid-court-eid-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 std::string party_xml(const std::string& role, const std::string& name, const std::string& birth,
                       const std::string& id) {
@@ -77,21 +62,6 @@ std::string online_filing(const std::optional<std::string>& token, const std::st
   return x;
 }
 
-std::vector<ecid::Finding> findings_for(const ecid::DocumentReport& r, const std::string& subject) {
-  std::vector<ecid::Finding> out;
-  for (const auto& f : r.findings)
-    if (f.subject_ref == subject) out.push_back(f);
-  return out;
-}
-
-std::string describe(const std::vector<ecid::Finding>& fs) {
-  std::string out;
-  for (const auto& f : fs)
-    out += "\n  " + std::string(ecid::finding_name(f.code)) + " [" + f.subject_ref + "] field=" +
-           std::string(ecid::field_name(f.field)) + " value='" + f.value + "' detail='" + f.detail + "'";
-  return out;
-}
-
 const ecid::QueryTrace* assertion_trace(const ecid::DocumentReport& r) {
   for (const auto& q : r.queries)
     if (q.kind == ECID_Q_EID_ASSERTION) return &q;
@@ -101,18 +71,13 @@ const ecid::QueryTrace* assertion_trace(const ecid::DocumentReport& r) {
 class CourtEid : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    register_ = dir_->path / "register.db";
-    ecid::SeedOptions o;
-    o.people = 200;
-    o.seed = 1;
-    o.path = register_.string();
-    ecid::seed_register(o);
+    dir_ = new ecid::testing::TempDir();
+    register_ = seeded(200, 1);
     rs256_ = new eid::SigningKey(eid::SigningKey::generate(eid::Algorithm::RS256, "court-test-rs256"));
     es256_ = new eid::SigningKey(eid::SigningKey::generate(eid::Algorithm::ES256, "court-test-es256"));
     ps256_ = new eid::SigningKey(eid::SigningKey::generate(eid::Algorithm::PS256, "court-test-ps256"));
     outsider_ = new eid::SigningKey(eid::SigningKey::generate(eid::Algorithm::RS256, "court-test-outsider"));
-    jwks_ = dir_->path / "jwks.json";
+    jwks_ = dir_->path() / "jwks.json";
     eid::write_jwks(jwks_, std::vector<eid::SigningKey>{*rs256_, *es256_, *ps256_});
   }
   static void TearDownTestSuite() {
@@ -125,13 +90,7 @@ class CourtEid : public ::testing::Test {
 
   // The shipped configuration (so the shipped court policy applies) with our own issuer.
   static ecid::Config config(const fs::path& jwks = jwks_) {
-    ecid::Config c = ecid::load_config(fs::path(ECID_SOURCE_DIR) / "config/ecid.yaml");
-    c.adapter_dirs = {fs::path(ECID_ADAPTER_DIR)};
-    c.population.backend = "embedded";
-    c.population.path = register_;
-    c.audit_path = dir_->path / "audit.db";  // the whole trail in the test's folder, never var/
-    c.audit_key_file = dir_->path / "audit.key";
-    c.audit_anchor_file = dir_->path / "audit.anchors";
+    ecid::Config c = shipped_config(register_, dir_->path());
     c.eid.enabled = true;
     c.eid.issuer = kIssuer;
     c.eid.client_id = kClientId;
@@ -163,7 +122,7 @@ class CourtEid : public ::testing::Test {
     return r;
   }
 
-  static TempDir* dir_;
+  static ecid::testing::TempDir* dir_;
   static fs::path register_;
   static fs::path jwks_;
   static eid::SigningKey* rs256_;
@@ -172,7 +131,7 @@ class CourtEid : public ::testing::Test {
   static eid::SigningKey* outsider_;
 };
 
-TempDir* CourtEid::dir_ = nullptr;
+ecid::testing::TempDir* CourtEid::dir_ = nullptr;
 fs::path CourtEid::register_;
 fs::path CourtEid::jwks_;
 eid::SigningKey* CourtEid::rs256_ = nullptr;
@@ -188,7 +147,7 @@ TEST_F(CourtEid, VerifiedFilerWithEachAlgorithm) {
   for (const eid::SigningKey* key : {rs256_, es256_, ps256_}) {
     SCOPED_TRACE(std::string(eid::algorithm_name(key->algorithm())));
     const auto r = check(engine, online_filing(mint(*key)));
-    const auto fs = findings_for(r, kFiler);
+    const auto fs = of_subject(r, kFiler);
     ASSERT_EQ(fs.size(), 1u) << describe(r.findings);
     EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_VERIFIED));
     EXPECT_EQ(fs[0].severity, static_cast<uint32_t>(ECID_SEVERITY_OK));
@@ -216,12 +175,12 @@ TEST_F(CourtEid, FilerMayBeAnyPartyAndIsBoundToThatPartysId) {
   });
   // Party 2's printed ID "079 190 000 202" is compacted before it is bound.
   auto r = check(engine, online_filing(ngoc_token, "2"));
-  EXPECT_EQ(findings_for(r, "filer (party[2])").size(), 1u);
-  EXPECT_EQ(findings_for(r, "filer (party[2])")[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_VERIFIED))
+  EXPECT_EQ(of_subject(r, "filer (party[2])").size(), 1u);
+  EXPECT_EQ(of_subject(r, "filer (party[2])")[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_VERIFIED))
       << describe(r.findings);
   // The same token filed as party 1 is somebody else's.
   r = check(engine, online_filing(ngoc_token, "1"));
-  const auto fs = findings_for(r, kFiler);
+  const auto fs = of_subject(r, kFiler);
   ASSERT_EQ(fs.size(), 1u);
   EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_REJECTED));
   EXPECT_EQ(fs[0].value, "different_person");
@@ -268,7 +227,7 @@ TEST_F(CourtEid, EachRejectionIsIdentityRejected) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.verdict);
     const auto r = check(engine, online_filing(c.token));
-    const auto fs = findings_for(r, kFiler);
+    const auto fs = of_subject(r, kFiler);
     ASSERT_EQ(fs.size(), 1u) << describe(r.findings);
     EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_REJECTED)) << describe(fs);
     EXPECT_EQ(fs[0].severity, static_cast<uint32_t>(ECID_SEVERITY_ATTENTION));
@@ -277,7 +236,7 @@ TEST_F(CourtEid, EachRejectionIsIdentityRejected) {
     EXPECT_EQ(fs[0].detail.find(kAnId), std::string::npos) << "no personal data in " << fs[0].detail;
     EXPECT_EQ(fs[0].detail.find("Nguy"), std::string::npos) << fs[0].detail;
     // The parties are checked whatever the filer's token is.
-    EXPECT_EQ(findings_for(r, "party[1] (plaintiff)")[0].code, static_cast<uint32_t>(ECID_FINDING_VERIFIED));
+    EXPECT_EQ(of_subject(r, "party[1] (plaintiff)")[0].code, static_cast<uint32_t>(ECID_FINDING_VERIFIED));
     EXPECT_EQ(r.exit_class(), 1);
   }
 }
@@ -309,7 +268,7 @@ TEST_F(CourtEid, RegisterCrossCheckOfTheTokensNameAndBirthDate) {
                                                  m.full_name = c.name;
                                                  m.birth_date = c.birth;
                                                })));
-    const auto fs = findings_for(r, kFiler);
+    const auto fs = of_subject(r, kFiler);
     ASSERT_EQ(fs.size(), c.expected.size()) << describe(fs);
     for (size_t i = 0; i < fs.size(); ++i) {
       EXPECT_EQ(fs[i].code, c.expected[i].first) << describe(fs);
@@ -323,7 +282,7 @@ TEST_F(CourtEid, RegisterCrossCheckOfTheTokensNameAndBirthDate) {
       }
     }
     // The filing party's own claims are the document's, not the token's: still verified.
-    EXPECT_EQ(findings_for(r, "party[1] (plaintiff)")[0].code, static_cast<uint32_t>(ECID_FINDING_VERIFIED));
+    EXPECT_EQ(of_subject(r, "party[1] (plaintiff)")[0].code, static_cast<uint32_t>(ECID_FINDING_VERIFIED));
   }
 }
 
@@ -336,17 +295,17 @@ TEST_F(CourtEid, TokenForAnIdNobodyHolds) {
                                                m.birth_date = "19950000";
                                              }),
                                              "1", nobody));
-  const auto fs = findings_for(r, kFiler);
+  const auto fs = of_subject(r, kFiler);
   ASSERT_EQ(fs.size(), 1u) << describe(r.findings);
   EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_ID_NOT_FOUND));
   EXPECT_EQ(fs[0].field, static_cast<uint32_t>(ECID_F_PERSONAL_ID));
-  EXPECT_EQ(findings_for(r, "party[1] (plaintiff)")[0].code, static_cast<uint32_t>(ECID_FINDING_ID_NOT_FOUND));
+  EXPECT_EQ(of_subject(r, "party[1] (plaintiff)")[0].code, static_cast<uint32_t>(ECID_FINDING_ID_NOT_FOUND));
 }
 
 TEST_F(CourtEid, MissingAssertionAndOtherChannels) {
   ecid::Engine engine(config());
   auto r = check(engine, online_filing(std::nullopt));
-  auto fs = findings_for(r, kFiler);
+  auto fs = of_subject(r, kFiler);
   ASSERT_EQ(fs.size(), 1u);
   EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_REJECTED));
   EXPECT_EQ(fs[0].detail, "online filing requires a level-2 electronic identity assertion");
@@ -354,7 +313,7 @@ TEST_F(CourtEid, MissingAssertionAndOtherChannels) {
   EXPECT_EQ(r.exit_class(), 1);
   // At the counter, no assertion is needed and the filing is as clean as its parties.
   r = check(engine, online_filing(std::nullopt, "1", kAnParty + kNgocParty, "in_person"));
-  EXPECT_TRUE(findings_for(r, kFiler).empty()) << describe(r.findings);
+  EXPECT_TRUE(of_subject(r, kFiler).empty()) << describe(r.findings);
   EXPECT_EQ(r.exit_class(), 0) << describe(r.findings);
 }
 
@@ -364,16 +323,16 @@ TEST_F(CourtEid, NoIssuerOrNoKeysIsAnErrorNotARejection) {
     c.eid = ecid::EidConfig{};  // no eid: section
     ecid::Engine engine(c);
     const auto r = check(engine, online_filing(mint(*rs256_)));
-    const auto fs = findings_for(r, kFiler);
+    const auto fs = of_subject(r, kFiler);
     ASSERT_EQ(fs.size(), 1u);
     EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_REGISTER_UNAVAILABLE));
     EXPECT_EQ(fs[0].severity, static_cast<uint32_t>(ECID_SEVERITY_ERROR));
     EXPECT_NE(fs[0].detail.find("no electronic-identity issuer"), std::string::npos) << fs[0].detail;
   }
   {
-    ecid::Engine engine(config(dir_->path / "no-such-jwks.json"));
+    ecid::Engine engine(config(dir_->path() / "no-such-jwks.json"));
     const auto r = check(engine, online_filing(mint(*rs256_)));
-    const auto fs = findings_for(r, kFiler);
+    const auto fs = of_subject(r, kFiler);
     ASSERT_EQ(fs.size(), 1u);
     EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_REGISTER_UNAVAILABLE));
     EXPECT_EQ(fs[0].detail.rfind("keys_unavailable: ", 0), 0u) << fs[0].detail;
@@ -398,17 +357,17 @@ TEST_F(CourtEid, PolicyWithoutTheLevelRefusesTheAssertionOnly) {
   ASSERT_TRUE(narrowed);
   ecid::Engine engine(c);
   const auto r = check(engine, online_filing(mint(*rs256_)));
-  const auto fs = findings_for(r, kFiler);
+  const auto fs = of_subject(r, kFiler);
   ASSERT_EQ(fs.size(), 1u);
   EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_REFUSED_BY_POLICY));
   EXPECT_NE(fs[0].detail.find("eid_level"), std::string::npos) << fs[0].detail;
-  EXPECT_EQ(findings_for(r, "party[1] (plaintiff)")[0].code, static_cast<uint32_t>(ECID_FINDING_VERIFIED));
+  EXPECT_EQ(of_subject(r, "party[1] (plaintiff)")[0].code, static_cast<uint32_t>(ECID_FINDING_VERIFIED));
 }
 
 // The issuer rotates its key: a token with a kid the engine has not seen makes it read the
 // JWKS again; a withdrawn key stops being trusted.
 TEST_F(CourtEid, RotatedKeyIsPickedUpFromTheRewrittenJwks) {
-  const fs::path jwks = dir_->path / "rotating-jwks.json";
+  const fs::path jwks = dir_->path() / "rotating-jwks.json";
   const eid::SigningKey old_key = eid::SigningKey::generate(eid::Algorithm::RS256, "court-2025");
   const eid::SigningKey new_key = eid::SigningKey::generate(eid::Algorithm::ES256, "court-2026");
   eid::write_jwks(jwks, std::vector<eid::SigningKey>{old_key});
@@ -417,7 +376,7 @@ TEST_F(CourtEid, RotatedKeyIsPickedUpFromTheRewrittenJwks) {
   ecid::Engine engine(c);
   auto verdict = [&](const eid::SigningKey& key) {
     const auto r = check(engine, online_filing(mint(key)));
-    const auto fs = findings_for(r, kFiler);
+    const auto fs = of_subject(r, kFiler);
     if (fs.size() != 1) return std::string("findings:") + describe(fs);
     return fs[0].code == ECID_FINDING_IDENTITY_VERIFIED ? std::string("verified") : fs[0].value;
   };
@@ -433,7 +392,7 @@ TEST_F(CourtEid, RotatedKeyIsPickedUpFromTheRewrittenJwks) {
 }
 
 TEST_F(CourtEid, RefetchesArePacedSoTokensCannotDriveThem) {
-  const fs::path jwks = dir_->path / "paced-jwks.json";
+  const fs::path jwks = dir_->path() / "paced-jwks.json";
   const eid::SigningKey first = eid::SigningKey::generate(eid::Algorithm::ES256, "paced-1");
   const eid::SigningKey second = eid::SigningKey::generate(eid::Algorithm::ES256, "paced-2");
   eid::write_jwks(jwks, std::vector<eid::SigningKey>{first});
@@ -441,7 +400,7 @@ TEST_F(CourtEid, RefetchesArePacedSoTokensCannotDriveThem) {
   c.eid.refetch_cooldown_s = 3600;
   ecid::Engine engine(c);
   auto value = [&](const eid::SigningKey& key) {
-    const auto fs = findings_for(check(engine, online_filing(mint(key))), kFiler);
+    const auto fs = of_subject(check(engine, online_filing(mint(key))), kFiler);
     return fs.size() == 1 ? (fs[0].code == ECID_FINDING_IDENTITY_VERIFIED ? "verified" : fs[0].value) : "?";
   };
   EXPECT_EQ(value(first), "verified");
@@ -467,7 +426,7 @@ TEST_F(CourtEid, ConcurrentFilingsGiveTheSameVerdicts) {
       for (int i = 0; i < 25; ++i) {
         const bool want_good = (i + t) % 2 == 0;
         const auto r = engine.check("x.xml", want_good ? good : bad);
-        const auto fs = findings_for(r, kFiler);
+        const auto fs = of_subject(r, kFiler);
         const uint32_t expected = want_good ? ECID_FINDING_IDENTITY_VERIFIED : ECID_FINDING_IDENTITY_REJECTED;
         if (!r.ok || fs.size() != 1 || fs[0].code != expected) ++wrong;
       }

@@ -1,240 +1,35 @@
 // End to end: every court sample through ecid::Engine on a freshly seeded register, checked
-// against the expected findings table in samples/court/README.md (parsed here, so the README
-// and the test cannot drift apart). Also the findings only the environment can cause.
+// against the expected findings table in samples/court/README.md (parsed by the shared samples
+// support, so the README and the test cannot drift apart). Also the findings only the
+// environment can cause.
 #include "court_test_support.hpp"
+#include "../support/samples_support.hpp"
 
 #include <ecid/audit.hpp>
-#include <ecid/config.hpp>
 #include <ecid/eid.hpp>
-#include <ecid/engine.hpp>
-#include <ecid/fields.hpp>
-#include <ecid/findings.hpp>
-#include <ecid/seed.hpp>
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <functional>
-#include <map>
-#include <memory>
 #include <optional>
-#include <set>
-#include <sstream>
-#include <string>
 #include <tuple>
-#include <vector>
 
-namespace fs = std::filesystem;
+using namespace samples_test;
 
 namespace {
 
 const fs::path kSamples = fs::path(ECID_SOURCE_DIR) / "samples/court";
 
-std::string trim(std::string s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
-  return s;
-}
+// Registers seeded once per process (seeded()), in a folder removed at exit.
+class SeededRegisters : public ::testing::Test {};
 
-// The rows of the markdown table whose header row starts with `header`.
-std::vector<std::vector<std::string>> markdown_table(const std::string& text, const std::string& header) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  bool inside = false;
-  while (std::getline(in, line)) {
-    if (!inside) {
-      inside = line.rfind(header, 0) == 0;
-      continue;
-    }
-    if (line.empty() || line[0] != '|') break;
-    if (line.rfind("|---", 0) == 0) continue;
-    std::vector<std::string> cells;
-    std::string cell;
-    for (size_t i = 1; i < line.size(); ++i) {
-      if (line[i] == '|') {
-        cells.push_back(trim(cell));
-        cell.clear();
-      } else {
-        cell += line[i];
-      }
-    }
-    rows.push_back(std::move(cells));
-  }
-  return rows;
-}
-
-struct ExpectedFinding {
-  std::string code;  // "ADDRESS_FOR_SERVICE"
-  std::string text;  // must occur in the finding's field name, value or detail; may be empty
-};
-
-// "VERIFIED, ADDRESS_FOR_SERVICE(current residence)" → two expectations.
-std::vector<ExpectedFinding> parse_expected(const std::string& cell) {
-  std::vector<ExpectedFinding> out;
-  size_t i = 0;
-  while (i < cell.size()) {
-    while (i < cell.size() && (cell[i] == ' ' || cell[i] == ',')) ++i;
-    if (i >= cell.size()) break;
-    ExpectedFinding e;
-    while (i < cell.size() && cell[i] != '(' && cell[i] != ',') e.code += cell[i++];
-    e.code = trim(e.code);
-    if (i < cell.size() && cell[i] == '(') {
-      const size_t close = cell.find(')', i);
-      if (close == std::string::npos) throw std::runtime_error("unbalanced '(' in README cell: " + cell);
-      e.text = cell.substr(i + 1, close - i - 1);
-      i = close + 1;
-    }
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
-uint32_t finding_code(const std::string& name) {
-  for (const auto& info : ecid::all_findings())
-    if (info.name == name) return info.code;
-  throw std::runtime_error("README names an unknown finding code: " + name);
-}
-
-bool mentions(const ecid::Finding& f, const std::string& text) {
-  return text.empty() || std::string(ecid::field_name(f.field)).find(text) != std::string::npos ||
-         f.value.find(text) != std::string::npos || f.detail.find(text) != std::string::npos;
-}
-
-std::string describe(const std::vector<ecid::Finding>& fs) {
-  std::string out;
-  for (const auto& f : fs)
-    out += "\n  " + std::string(ecid::finding_name(f.code)) + " [" + f.subject_ref + "] field=" +
-           std::string(ecid::field_name(f.field)) + " value='" + f.value + "' detail='" + f.detail + "'";
-  return out;
-}
-
-// Each expectation matched by a distinct finding, and no finding left over.
-::testing::AssertionResult findings_match(const std::vector<ecid::Finding>& actual,
-                                          const std::vector<ExpectedFinding>& expected) {
-  std::vector<bool> used(actual.size(), false);
-  for (const ExpectedFinding& e : expected) {
-    const uint32_t code = finding_code(e.code);
-    bool matched = false;
-    for (size_t i = 0; i < actual.size() && !matched; ++i)
-      if (!used[i] && actual[i].code == code && mentions(actual[i], e.text)) used[i] = matched = true;
-    if (!matched)
-      return ::testing::AssertionFailure() << "no " << e.code << "(" << e.text << ") among:" << describe(actual);
-  }
-  if (std::count(used.begin(), used.end(), false) > 0)
-    return ::testing::AssertionFailure() << "unexpected findings beyond the README's among:" << describe(actual);
-  return ::testing::AssertionSuccess();
-}
-
-struct Readme {
-  std::map<std::string, std::string> document_refs;  // file → ref ("" for none)
-  // file → subject → expectations
-  std::map<std::string, std::map<std::string, std::vector<ExpectedFinding>>> expected;
-};
-
-Readme read_readme() {
-  const std::string text = court_test::read_file((kSamples / "README.md").string());
-  Readme r;
-  for (const auto& row : markdown_table(text, "| file | document ref |")) {
-    if (row.size() < 2) throw std::runtime_error("short row in the samples table");
-    r.document_refs[row[0]] = row[1] == "—" ? "" : row[1];
-  }
-  for (const auto& row : markdown_table(text, "| file | subject | expected findings |")) {
-    if (row.size() < 3) throw std::runtime_error("short row in the expected findings table");
-    r.expected[row[0]][row[1]] = parse_expected(row[2]);
-  }
-  return r;
-}
-
-// A temporary folder removed at the end of the test suite.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("ecid-court-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(std::rand()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
-
-ecid::Config court_config(const fs::path& register_path, const fs::path& dir) {
-  // The shipped configuration, so the shipped policy is what the samples run under.
-  ecid::Config c = ecid::load_config(fs::path(ECID_SOURCE_DIR) / "config/ecid.yaml");
-  c.adapter_dirs = {fs::path(ECID_ADAPTER_DIR)};
-  c.population.backend = "embedded";
-  c.population.path = register_path;
-  // The whole audit trail in the test's folder: never the working tree's var/.
-  c.audit_path = dir / "audit.db";
-  c.audit_key_file = dir / "audit.key";
-  c.audit_anchor_file = dir / "audit.anchors";
-  return c;
-}
-
-// Passes look-ups to a real register and lets the test rewrite the results.
-class RewritingRegister : public ecid::RegisterBackend {
- public:
-  using Rewrite = std::function<void(const ecid::LookupRequest&, ecid::LookupResult&)>;
-  RewritingRegister(std::shared_ptr<ecid::RegisterBackend> inner, Rewrite rewrite)
-      : inner_(std::move(inner)), rewrite_(std::move(rewrite)) {}
-  std::string source_name() const override { return "test/rewriting"; }
-  void lookup(std::span<const ecid::LookupRequest> requests, std::span<ecid::LookupResult> results) override {
-    inner_->lookup(requests, results);
-    for (size_t i = 0; i < requests.size(); ++i) rewrite_(requests[i], results[i]);
-  }
-
- private:
-  std::shared_ptr<ecid::RegisterBackend> inner_;
-  Rewrite rewrite_;
-};
-
-// Registers seeded once per process, in a folder removed at exit.
-class SeededRegisters : public ::testing::Test {
- protected:
-  static const fs::path& folder() {
-    static TempDir dir;
-    return dir.path;
-  }
-  // One register per (people, seed), created on first use.
-  static fs::path seeded(uint64_t people, uint64_t seed) {
-    const fs::path p = folder() / ("register-" + std::to_string(people) + "-" + std::to_string(seed) + ".db");
-    if (!fs::exists(p)) {
-      ecid::SeedOptions o;
-      o.people = people;
-      o.seed = seed;
-      o.path = p.string();
-      const ecid::SeedSummary s = ecid::seed_register(o);
-      EXPECT_EQ(s.people, people);
-    }
-    return p;
-  }
-};
-
-// One sample's report against its rows of the README.
+// One sample's report against its rows of the README, and the court's own rules.
 void expect_readme_findings(ecid::Engine& engine, const Readme& readme, const std::string& file,
                             const std::string& bytes) {
   SCOPED_TRACE(file);
   const ecid::DocumentReport report = engine.check(file, bytes);
-  ASSERT_TRUE(report.ok) << report.error;
-  EXPECT_EQ(report.adapter, "court");
+  check_report_against_readme(report, readme, file, "court");
+  if (!report.ok) return;  // already failed above
   EXPECT_EQ(report.rounds, 1u);
-  ASSERT_TRUE(readme.document_refs.count(file)) << file << " is not in the samples table";
-  EXPECT_EQ(report.document_ref, readme.document_refs.at(file));
-  const auto& expected = readme.expected.at(file);
-  std::map<std::string, std::vector<ecid::Finding>> by_subject;
-  for (const auto& f : report.findings) by_subject[f.subject_ref].push_back(f);
-  for (const auto& [subject, list] : expected) EXPECT_TRUE(findings_match(by_subject[subject], list)) << subject;
-  for (const auto& [subject, list] : by_subject)
-    EXPECT_TRUE(expected.count(subject)) << "findings for " << subject << " not in the README:" << describe(list);
   // Each look-up went to the register (or the eID verifier, for the filer) under the court's
   // purpose, and nothing else.
   for (const auto& q : report.queries) {
@@ -244,7 +39,6 @@ void expect_readme_findings(ecid::Engine& engine, const Readme& readme, const st
     } else {
       EXPECT_TRUE(q.kind == ECID_Q_PERSON_BY_ID || q.kind == ECID_Q_PERSON_BY_LEGACY_ID) << q.kind;
     }
-    EXPECT_EQ(q.subject_ref.find("Nguy"), std::string::npos);
   }
 }
 
@@ -271,19 +65,11 @@ class CourtSamples : public SeededRegisters,
                      public ::testing::WithParamInterface<std::pair<uint64_t, uint64_t>> {};
 class CourtEnvironment : public SeededRegisters {};
 
-std::vector<std::string> sample_files() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(kSamples))
-    if (e.path().extension() == ".xml") out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace
 
 TEST(CourtSamplesReadme, ListsEverySampleAndCoversEveryDocumentFinding) {
-  const Readme r = read_readme();
-  const auto files = sample_files();
+  const Readme r = read_readme(kSamples, false);
+  const auto files = sample_files(kSamples);
   ASSERT_GE(files.size(), 5u);
   for (const auto& f : files) {
     EXPECT_TRUE(r.document_refs.count(f)) << f << " is not in the samples table";
@@ -302,14 +88,14 @@ TEST(CourtSamplesReadme, ListsEverySampleAndCoversEveryDocumentFinding) {
 
 TEST_P(CourtSamples, FindingsAreThoseTheReadmeLists) {
   const auto [people, seed] = GetParam();
-  ecid::Engine engine(court_config(seeded(people, seed), folder()));
+  ecid::Engine engine(shipped_config(seeded(people, seed)));
   ASSERT_NE(engine.adapters().find("court"), nullptr) << [&] {
     std::string why;
     for (const auto& r : engine.adapters().refused()) why += r.file.string() + ": " + r.reason + "\n";
     return why;
   }();
-  const Readme readme = read_readme();
-  for (const auto& file : sample_files())
+  const Readme readme = read_readme(kSamples, false);
+  for (const auto& file : sample_files(kSamples))
     expect_readme_findings(engine, readme, file, court_test::read_file((kSamples / file).string()));
 }
 
@@ -324,7 +110,7 @@ INSTANTIATE_TEST_SUITE_P(Registers, CourtSamples,
 TEST_F(SeededRegisters, APersonFoundByLegacyIdIsAuditedUnderTheirPersonalId) {
   const fs::path dir = folder() / "audit-legacy";
   fs::remove_all(dir);
-  const ecid::Config c = court_config(seeded(200, 1), dir);
+  const ecid::Config c = shipped_config(seeded(200, 1), dir);
   std::string resolved;
   {
     ecid::Engine engine(c);
@@ -362,13 +148,11 @@ TEST_F(CourtEnvironment, RegisterWithoutResidenceMeansPublicPosting) {
                    v.first == ECID_F_PERMANENT_RESIDENCE;
           });
       });
-  ecid::Engine engine(court_config(reg, folder()), rewritten);
+  ecid::Engine engine(shipped_config(reg), rewritten);
   const auto report = engine.check("civil_dispute.xml", court_test::read_file((kSamples / "civil_dispute.xml").string()));
   ASSERT_TRUE(report.ok) << report.error;
   for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)"}) {
-    std::vector<ecid::Finding> fs;
-    for (const auto& f : report.findings)
-      if (f.subject_ref == subject) fs.push_back(f);
+    const auto fs = of_subject(report, subject);
     EXPECT_TRUE(findings_match(fs, {{"VERIFIED", ""}, {"ADDRESS_FOR_SERVICE", "public posting"}})) << subject;
     for (const auto& f : fs)
       if (f.code == ECID_FINDING_ADDRESS_FOR_SERVICE) {
@@ -394,13 +178,11 @@ TEST_F(CourtEnvironment, RegisterFailuresAreErrors) {
           r.detail = "injected by the test";
           r.records.clear();
         });
-    ecid::Engine engine(court_config(reg, folder()), failing);
+    ecid::Engine engine(shipped_config(reg), failing);
     const auto report = engine.check("divorce.xml", court_test::read_file((kSamples / "divorce.xml").string()));
     ASSERT_TRUE(report.ok) << report.error;
     for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)"}) {
-      std::vector<ecid::Finding> fs;
-      for (const auto& f : report.findings)
-        if (f.subject_ref == subject) fs.push_back(f);
+      const auto fs = of_subject(report, subject);
       EXPECT_TRUE(findings_match(fs, {{code, "injected by the test"}})) << subject << " status " << status;
       ASSERT_FALSE(fs.empty());
       EXPECT_EQ(fs[0].severity, severity);
@@ -410,7 +192,7 @@ TEST_F(CourtEnvironment, RegisterFailuresAreErrors) {
 
 TEST_F(CourtEnvironment, NarrowerPolicyIsRefusedBeforeAnyLookup) {
   const fs::path reg = seeded(200, 1);
-  ecid::Config config = court_config(reg, folder());
+  ecid::Config config = shipped_config(reg);
   bool narrowed = false;
   for (auto& ap : config.policy)
     if (ap.adapter == "court")
@@ -433,16 +215,14 @@ TEST_F(CourtEnvironment, NarrowerPolicyIsRefusedBeforeAnyLookup) {
   ASSERT_TRUE(report.ok) << report.error;
   EXPECT_EQ(lookups, 0);
   for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)", "party[3] (related)"}) {
-    std::vector<ecid::Finding> fs;
-    for (const auto& f : report.findings)
-      if (f.subject_ref == subject) fs.push_back(f);
+    const auto fs = of_subject(report, subject);
     EXPECT_TRUE(findings_match(fs, {{"REFUSED_BY_POLICY", "current_residence"}})) << subject;
   }
   EXPECT_EQ(report.exit_class(), 1);
 }
 
 TEST_F(CourtEnvironment, HostileDocumentsAreRefusedWithAReason) {
-  ecid::Engine engine(court_config(seeded(200, 1), folder()));
+  ecid::Engine engine(shipped_config(seeded(200, 1)));
   const fs::path data = fs::path(ECID_SOURCE_DIR) / "tests/court/data";
   int seen = 0;
   for (const auto& e : fs::directory_iterator(data)) {
@@ -464,7 +244,7 @@ TEST(CourtOnlineSamples, TokensAreFarFromExpiry) {
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
   int online = 0;
-  for (const auto& file : sample_files()) {
+  for (const auto& file : sample_files(kSamples)) {
     if (file.rfind("online_", 0) != 0) continue;
     ++online;
     const std::string xml = court_test::read_file((kSamples / file).string());
@@ -490,8 +270,8 @@ TEST_F(CourtEnvironment, MakeEidSamplesScriptReproducesTheOnlineSamples) {
                               (fs::path(ECID_SOURCE_DIR) / "scripts/make-eid-samples.sh").string() + "' >'" +
                               (out / "log.txt").string() + "' 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << court_test::read_file((out / "log.txt").string());
-  ecid::Engine engine(court_config(seeded(200, 1), folder()));
-  const Readme readme = read_readme();
+  ecid::Engine engine(shipped_config(seeded(200, 1)));
+  const Readme readme = read_readme(kSamples, false);
   int reminted = 0;
   for (const auto& e : fs::directory_iterator(out)) {
     if (e.path().extension() != ".xml") continue;
@@ -509,6 +289,6 @@ TEST_F(CourtEnvironment, MakeEidSamplesScriptReproducesTheOnlineSamples) {
     expect_readme_findings(engine, readme, file, fresh);
   }
   int committed_online = 0;
-  for (const auto& file : sample_files()) committed_online += file.rfind("online_", 0) == 0;
+  for (const auto& file : sample_files(kSamples)) committed_online += file.rfind("online_", 0) == 0;
   EXPECT_EQ(reminted, committed_online);
 }

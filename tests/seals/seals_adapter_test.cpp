@@ -1,7 +1,7 @@
 // Adapter-level tests: the real libecid_seals.so driven through its C entry points by a fake
 // host, with constructed answers. The 63 → 34 table the adapter compiles in is checked against
 // the host's own (ecid::provinces()), province by province.
-#include "../traffic/adapter_harness.hpp"
+#include "../support/adapter_harness.hpp"
 
 #include <ecid/personal_id.hpp>
 
@@ -15,6 +15,8 @@ using namespace adapter_test;
 namespace {
 
 const std::string kLibrary = "libecid_seals.so";
+// 2025-06-15T00:00:00Z: the day these tests' dates are written against.
+constexpr FakeClock kClock{1749945600, 2025};
 
 struct PersonSpec {
   std::string name = "Nguyễn Văn An", birth = "15/02/1985", sex = "Nam", id = "001085000101";
@@ -110,7 +112,7 @@ TEST(SealsContract, DescriptorAgreesWithManifest) {
 }
 
 TEST(SealsPlan, OneRoundAsksTheOrganisationAndBothPeople) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   AppSpec a;
   a.filer.assertion = "aaa.bbb.ccc";
   const Outcome r = h.run(single(a), healthy());
@@ -138,7 +140,7 @@ TEST(SealsPlan, OneRoundAsksTheOrganisationAndBothPeople) {
 }
 
 TEST(SealsOrganisation, RegisterAnswersBecomeFindings) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   auto org_answer = [](std::function<FakeAnswer(const PlannedQuery&)> org) {
     return [org](const PlannedQuery& q) {
       if (q.kind == ECID_Q_ORGANISATION_BY_CODE) return org(q);
@@ -179,7 +181,7 @@ TEST(SealsOrganisation, RegisterAnswersBecomeFindings) {
 }
 
 TEST(SealsPeople, IdentityFindings) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   AppSpec a;
   Outcome r = h.run(single(a), [](const PlannedQuery& q) {
     if (q.kind == ECID_Q_ORGANISATION_BY_CODE) return found(q, {{ECID_F_ORG_STATUS, "active"}});
@@ -199,7 +201,7 @@ TEST(SealsPeople, IdentityFindings) {
 }
 
 TEST(SealsPeople, AssertionAnswers) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   AppSpec a;
   a.filer.assertion = "x.y.z";
   for (const auto& [status, code] : std::vector<std::pair<uint32_t, uint32_t>>{
@@ -217,7 +219,7 @@ TEST(SealsPeople, AssertionAnswers) {
 // Every pre-2025 province code, named in a re-registration batch, is read as the province it
 // became; the expectations come from the host's table, the adapter's from the CSV at build time.
 TEST(SealsMerger, EveryPreMergerProvinceMapsToTheProvinceItBecame) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   std::vector<AppSpec> apps;
   for (const ecid::Province& p : ecid::provinces()) {
     AppSpec a;
@@ -263,7 +265,7 @@ TEST(SealsMerger, EveryPreMergerProvinceMapsToTheProvinceItBecame) {
 }
 
 TEST(SealsMerger, CodesAreReadInTheirScheme) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   std::set<int> merged_codes;
   for (const ecid::Province& p : ecid::provinces()) merged_codes.insert(p.merged_code);
   ASSERT_EQ(merged_codes.size(), 34u);
@@ -310,7 +312,7 @@ TEST(SealsMerger, CodesAreReadInTheirScheme) {
 }
 
 TEST(SealsDocuments, HostileDocumentsAreRefusedInOneLine) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   AppSpec no_rep;
   std::string without_rep = single(no_rep);
   without_rep.erase(without_rep.find("<LegalRepresentative>"),
@@ -341,7 +343,7 @@ TEST(SealsDocuments, HostileDocumentsAreRefusedInOneLine) {
 }
 
 TEST(SealsDocuments, RandomMutationsNeverCrash) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   AppSpec a;
   a.province = province(30, "tỉnh Hải Dương");
   const std::string base = batch({a, a});

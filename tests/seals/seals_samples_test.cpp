@@ -1,6 +1,6 @@
 // End to end: every seals sample through ecid::Engine on freshly seeded registers, checked
 // against samples/seals/README.md; then the findings only the environment can cause.
-#include "../traffic/samples_support.hpp"
+#include "../support/samples_support.hpp"
 
 using namespace samples_test;
 

@@ -37,8 +37,10 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Throws when the file cannot be opened: an empty string would let "does not contain" checks pass.
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 

@@ -1,7 +1,7 @@
 // Adapter-level tests: the real libecid_traffic.so, driven round by round through its C entry
 // points by a fake host. No register, no engine: every answer is constructed here, so the tests
 // reach the statuses a healthy register never gives (eID not wired, owner missing, …).
-#include "adapter_harness.hpp"
+#include "../support/adapter_harness.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +14,8 @@ using namespace adapter_test;
 namespace {
 
 const std::string kLibrary = "libecid_traffic.so";
+// 2025-06-15T00:00:00Z: the day these tests' dates are written against.
+constexpr FakeClock kClock{1749945600, 2025};
 
 std::string camera(const std::string& plate, const std::string& time = "2025-03-14T08:15:32+07:00",
                    const std::string& extra = "<Violation code=\"6.9.b\">Vượt đèn đỏ</Violation>") {
@@ -123,7 +125,7 @@ TEST(TrafficContract, DescriptorAgreesWithManifest) {
 // Camera records: the two rounds
 
 TEST(TrafficCamera, RoundZeroSendsThePlateAsWrittenAndAsksForItsHistory) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   const Outcome r = h.run(camera(" 29-b1 123.45 "), [](const PlannedQuery&) { return status_only(ECID_ANSWER_NOT_FOUND); });
   ASSERT_EQ(r.open_rc, ECID_OK) << r.open_error;
   ASSERT_EQ(r.queries.size(), 1u);
@@ -140,7 +142,7 @@ TEST(TrafficCamera, RoundZeroSendsThePlateAsWrittenAndAsksForItsHistory) {
 }
 
 TEST(TrafficCamera, RoundOneAsksTheRegisterOfTheOwnerAtTheTime) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   // Person then organisation; the violation falls in one period or the other.
   const std::string history = "2015-01-10..2023-06-01:person:048072000303:active;2023-06-01..:organisation:0400000303:active";
   const Outcome before = h.run(camera("43A-555.66", "2022-11-20T10:30:00+07:00"), camera_answers(history));
@@ -161,7 +163,7 @@ TEST(TrafficCamera, RoundOneAsksTheRegisterOfTheOwnerAtTheTime) {
 }
 
 TEST(TrafficCamera, TheDayIsTheVietnameseDayOfTheInstant) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   // The plate changed hands on 2022-11-20 (Vietnam). 2022-11-19T17:30Z is 00:30 on the 20th in
   // Vietnam: the new owner; 16:30Z is 23:30 on the 19th: the old one.
   const std::string history = "2015-01-10..2022-11-20:person:048072000303:active;2022-11-20..:person:001085000101:active";
@@ -178,7 +180,7 @@ TEST(TrafficCamera, TheDayIsTheVietnameseDayOfTheInstant) {
 }
 
 TEST(TrafficCamera, PlatesOffTheRoadStopAfterRoundZero) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   struct Case {
     std::string history, value;
   };
@@ -197,7 +199,7 @@ TEST(TrafficCamera, PlatesOffTheRoadStopAfterRoundZero) {
 }
 
 TEST(TrafficCamera, PlateAnswerStatusesBecomeFindings) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   struct Case {
     uint32_t status;
     uint32_t code;
@@ -222,7 +224,7 @@ TEST(TrafficCamera, PlateAnswerStatusesBecomeFindings) {
 }
 
 TEST(TrafficCamera, UnreadableHistoryIsNotGuessedAt) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   for (const std::string bad : {"2019-03-02:person:001085000101:active", "2019-03-02..:alien:1:active",
                                 "2019-03-02..:person:1:lost", "2019-13-02..:person:1:active",
                                 "2020-01-01..2019-01-01:person:1:active",
@@ -235,7 +237,7 @@ TEST(TrafficCamera, UnreadableHistoryIsNotGuessedAt) {
 }
 
 TEST(TrafficCamera, WithoutHistoryTheCurrentStateIsUsed) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   const Outcome r = h.run(camera("30A-123.45"), [](const PlannedQuery& q) {
     if (q.kind != ECID_Q_VEHICLE_BY_PLATE) return living_owner(q);
     FakeAnswer a;
@@ -252,7 +254,7 @@ TEST(TrafficCamera, WithoutHistoryTheCurrentStateIsUsed) {
 }
 
 TEST(TrafficCamera, OwnerFindings) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   // Alive, current residence: the commune and province of it.
   Outcome r = h.run(camera("30A-123.45"), camera_answers(kPersonActive));
   ASSERT_NE(r.find(ECID_FINDING_NOTICE_ROUTE), nullptr);
@@ -302,7 +304,7 @@ TEST(TrafficCamera, OwnerFindings) {
 }
 
 TEST(TrafficCamera, RecordProblemsAreFindingsNotCrashes) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   // No usable time: no owner can be chosen, so nothing is looked up.
   for (const std::string time : {"", "yesterday", "2025-02-30T10:00:00", "2025-03-14", "2025-03-14T25:00:00",
                                  "2031-01-01T00:00:00+07:00"}) {
@@ -323,7 +325,7 @@ TEST(TrafficCamera, RecordProblemsAreFindingsNotCrashes) {
 }
 
 TEST(TrafficCamera, HostileDocumentsAreRefusedInOneLine) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   const std::vector<std::string> bad = {
       "",
       "not xml",
@@ -345,7 +347,7 @@ TEST(TrafficCamera, HostileDocumentsAreRefusedInOneLine) {
 }
 
 TEST(TrafficCamera, RandomMutationsNeverCrash) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   const std::string base = camera("30A-123.45");
   std::mt19937 rng(6);
   int opened = 0;
@@ -376,7 +378,7 @@ TEST(TrafficCamera, RandomMutationsNeverCrash) {
 // Plate registration
 
 TEST(TrafficRegistration, RoundZeroChecksTheApplicantAndTheAssertion) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   Applicant a;
   a.assertion = "eyJhbGciOiJSUzI1NiJ9.\n  eyJzdWIiOiIxIn0.\n  c2ln";
   const Outcome r = h.run(registration(a), [](const PlannedQuery& q) {
@@ -402,7 +404,7 @@ TEST(TrafficRegistration, RoundZeroChecksTheApplicantAndTheAssertion) {
 }
 
 TEST(TrafficRegistration, AssertionAnswersBecomeIdentityFindings) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   Applicant a;
   a.assertion = "header.payload.signature";
   struct Case {
@@ -438,7 +440,7 @@ TEST(TrafficRegistration, AssertionAnswersBecomeIdentityFindings) {
 }
 
 TEST(TrafficRegistration, HeldPlatesAreLookedUpOnlyForAnApplicantWhoChecksOut) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   struct Case {
     std::string name;
     std::function<FakeAnswer(const PlannedQuery&)> person;
@@ -472,7 +474,7 @@ TEST(TrafficRegistration, HeldPlatesAreLookedUpOnlyForAnApplicantWhoChecksOut) {
 }
 
 TEST(TrafficRegistration, AHeldPlateIsOfferedWhileItIsHeld) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   auto held = [](const std::string& display, const std::string& kind, const std::string& since) {
     FakeRecord r{{{ECID_F_PLATE, display},
                   {ECID_F_VEHICLE_KIND, kind},
@@ -511,7 +513,7 @@ TEST(TrafficRegistration, AHeldPlateIsOfferedWhileItIsHeld) {
 }
 
 TEST(TrafficRegistration, AgeIsTakenOnTheApplicationDay) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   struct Case {
     std::string birth, date;
     uint32_t code;  // 0: no age finding
@@ -554,7 +556,7 @@ TEST(TrafficRegistration, AgeIsTakenOnTheApplicationDay) {
 }
 
 TEST(TrafficRegistration, DocumentProblems) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   auto any = [](const PlannedQuery& q) { return found(q, {{ECID_F_BIRTH_DATE, "1985-02-15"}, {ECID_F_DEATH_DATE, ""}}); };
   Applicant no_id;
   no_id.id = "";
@@ -585,7 +587,7 @@ TEST(TrafficRegistration, DocumentProblems) {
 
 // One adapter instance serves documents from many threads at once.
 TEST(TrafficConcurrency, ManyDocumentsAtOnce) {
-  Harness h(kLibrary);
+  Harness h(kLibrary, kClock);
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)

@@ -2,7 +2,7 @@
 // against samples/traffic/README.md (findings, document refs, and which register answered each
 // round); then the multi-round flow with a register answer that changes the second round, and
 // the findings only the environment can cause.
-#include "samples_support.hpp"
+#include "../support/samples_support.hpp"
 
 #include <ecid/audit.hpp>
 #include <ecid/plate.hpp>

@@ -1,23 +1,22 @@
 // Samples through ecid::Engine on seeded registers, checked against the tables of a samples
 // README (parsed here, so the README and the tests cannot drift apart). Shared by
-// tests/traffic and tests/seals.
+// tests/traffic, tests/seals and tests/court.
 #pragma once
 
 #include "adapter_harness.hpp"
+#include "readme_table.hpp"
+#include "seeded_register.hpp"
 
 #include <ecid/config.hpp>
 #include <ecid/engine.hpp>
 #include <ecid/fields.hpp>
 #include <ecid/findings.hpp>
 #include <ecid/register.hpp>
-#include <ecid/seed.hpp>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -31,45 +30,13 @@ namespace samples_test {
 
 namespace fs = std::filesystem;
 
-inline std::string trim(std::string s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
-  return s;
-}
-
-// The rows of the markdown table whose header row starts with `header`.
-inline std::vector<std::vector<std::string>> markdown_table(const std::string& text, const std::string& header) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  bool inside = false;
-  while (std::getline(in, line)) {
-    if (!inside) {
-      inside = line.rfind(header, 0) == 0;
-      continue;
-    }
-    if (line.empty() || line[0] != '|') break;
-    if (line.rfind("|---", 0) == 0) continue;
-    std::vector<std::string> cells;
-    std::string cell;
-    for (size_t i = 1; i < line.size(); ++i) {
-      if (line[i] == '|') {
-        cells.push_back(trim(cell));
-        cell.clear();
-      } else {
-        cell += line[i];
-      }
-    }
-    rows.push_back(std::move(cells));
-  }
-  if (rows.empty()) throw std::runtime_error("README has no table starting with '" + header + "'");
-  return rows;
-}
+using ecid::testing::folder;
+using ecid::testing::markdown_table;
+using ecid::testing::seeded;
+using ecid::testing::trim;
 
 struct ExpectedFinding {
-  std::string code;
+  std::string code;  // "NOTICE_ROUTE"
   std::string text;  // must occur in the finding's field name, value or detail; may be empty
 };
 
@@ -191,52 +158,22 @@ inline std::string normalised_rounds(const std::string& cell) {
   return out;
 }
 
-// A folder removed at the end of the test program.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("ecid-samples-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
-
-inline const fs::path& folder() {
-  static TempDir dir;
-  return dir.path;
-}
-
-// One register per (people, seed), created on first use.
-inline fs::path seeded(uint64_t people, uint64_t seed) {
-  const fs::path p = folder() / ("register-" + std::to_string(people) + "-" + std::to_string(seed) + ".db");
-  if (!fs::exists(p)) {
-    ecid::SeedOptions o;
-    o.people = people;
-    o.seed = seed;
-    o.path = p.string();
-    ecid::seed_register(o);
-  }
-  return p;
-}
-
 // The shipped configuration, so the shipped policy (and the sample eID issuer) is what the
-// samples run under.
-inline ecid::Config shipped_config(const fs::path& register_path) {
+// samples run under; the audit trail goes to `dir`.
+inline ecid::Config shipped_config(const fs::path& register_path, const fs::path& dir = folder()) {
   ecid::Config c = ecid::load_config(fs::path(ECID_SOURCE_DIR) / "config/ecid.yaml");
   c.adapter_dirs = {fs::path(ECID_ADAPTER_DIR)};
   c.population.backend = "embedded";
   c.population.path = register_path;
   // The whole audit trail in the test's folder: never the working tree's var/.
-  c.audit_path = folder() / "audit.db";
-  c.audit_key_file = folder() / "audit.key";
-  c.audit_anchor_file = folder() / "audit.anchors";
+  c.audit_path = dir / "audit.db";
+  c.audit_key_file = dir / "audit.key";
+  c.audit_anchor_file = dir / "audit.anchors";
   return c;
 }
 
-// Passes look-ups to a real register and lets the test rewrite the results.
+// Passes look-ups to a real register and lets the test rewrite the results. It answers under the
+// inner register's name, as the traffic tests' rounds column needs.
 class RewritingRegister : public ecid::RegisterBackend {
  public:
   using Rewrite = std::function<void(const ecid::LookupRequest&, ecid::LookupResult&)>;
@@ -284,28 +221,33 @@ inline std::vector<std::vector<std::string>> rows(const fs::path& db, const std:
   return out;
 }
 
+// One sample's report against its rows of the README (and its rounds, when the README has them).
+inline void check_report_against_readme(const ecid::DocumentReport& report, const Readme& readme,
+                                        const std::string& file, const std::string& adapter) {
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(report.adapter, adapter);
+  ASSERT_TRUE(readme.document_refs.count(file)) << "not in the samples table";
+  EXPECT_EQ(report.document_ref, readme.document_refs.at(file));
+  if (const auto rounds = readme.rounds.find(file); rounds != readme.rounds.end()) {
+    EXPECT_EQ(rounds_text(report), normalised_rounds(rounds->second));
+  }
+  ASSERT_TRUE(readme.expected.count(file)) << "no expected findings";
+  const auto& expected = readme.expected.at(file);
+  std::map<std::string, std::vector<ecid::Finding>> by_subject;
+  for (const auto& f : report.findings) by_subject[f.subject_ref].push_back(f);
+  for (const auto& [subject, list] : expected) EXPECT_TRUE(findings_match(by_subject[subject], list)) << subject;
+  for (const auto& [subject, list] : by_subject)
+    EXPECT_TRUE(expected.count(subject)) << "findings for " << subject << " not in the README:" << describe(list);
+  for (const auto& q : report.queries) EXPECT_EQ(q.subject_ref.find("Nguy"), std::string::npos);
+}
+
 // Runs every sample of `samples` and checks it against the README's tables.
 inline void check_samples_against_readme(ecid::Engine& engine, const fs::path& samples, const std::string& adapter,
                                          bool with_rounds) {
   const Readme readme = read_readme(samples, with_rounds);
   for (const auto& file : sample_files(samples)) {
     SCOPED_TRACE(file);
-    const ecid::DocumentReport report = engine.check(file, adapter_test::read_file((samples / file).string()));
-    ASSERT_TRUE(report.ok) << report.error;
-    EXPECT_EQ(report.adapter, adapter);
-    ASSERT_TRUE(readme.document_refs.count(file)) << "not in the samples table";
-    EXPECT_EQ(report.document_ref, readme.document_refs.at(file));
-    if (with_rounds) {
-      EXPECT_EQ(rounds_text(report), normalised_rounds(readme.rounds.at(file)));
-    }
-    ASSERT_TRUE(readme.expected.count(file)) << "no expected findings";
-    const auto& expected = readme.expected.at(file);
-    std::map<std::string, std::vector<ecid::Finding>> by_subject;
-    for (const auto& f : report.findings) by_subject[f.subject_ref].push_back(f);
-    for (const auto& [subject, list] : expected) EXPECT_TRUE(findings_match(by_subject[subject], list)) << subject;
-    for (const auto& [subject, list] : by_subject)
-      EXPECT_TRUE(expected.count(subject)) << "findings for " << subject << " not in the README:" << describe(list);
-    for (const auto& q : report.queries) EXPECT_EQ(q.subject_ref.find("Nguy"), std::string::npos);
+    check_report_against_readme(engine.check(file, adapter_test::read_file(samples / file)), readme, file, adapter);
   }
 }
 

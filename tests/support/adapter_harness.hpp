@@ -1,7 +1,9 @@
 // Drives a real adapter library through its C entry points with a fake host, round by round:
 // what it plans, what it finds from answers the test constructs, and how it fails. Shared by
-// tests/traffic and tests/seals.
+// tests/traffic, tests/seals and tests/court.
 #pragma once
+
+#include "temp_dir.hpp"
 
 #include <ecid/contract.h>
 #include <ecid/date.hpp>
@@ -10,11 +12,9 @@
 #include <dlfcn.h>
 
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,15 +26,37 @@ namespace adapter_test {
 inline std::string_view sv(ecid_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
 inline ecid_str es(std::string_view s) { return ecid_str{s.data(), s.size()}; }
 
-// 2025-06-15T00:00:00Z: the fake host's clock, so date checks do not drift with the calendar.
-constexpr int64_t kFakeNow = 1749945600;
-constexpr int kFakeYear = 2025;
+using ecid::testing::read_file;
 
+// The fake host's clock, so date checks do not drift with the calendar. Each suite passes its
+// own: its expectations were written against that day. `year` is the current year the host
+// gives the ID and date parsers.
+struct FakeClock {
+  int64_t now;
+  int year;
+};
+
+// The host services, recording what the adapter logs and how often it decodes an ID.
 struct FakeHost {
-  static void log(void*, uint32_t, ecid_str) {}
-  static int32_t decode(void*, ecid_str id, ecid_personal_id_info* out) {
+  explicit FakeHost(FakeClock c) : clock(c) {}
+  FakeClock clock;
+  std::mutex mu;
+  std::vector<std::string> log_lines;
+  int decode_calls = 0;
+
+  static void log(void* ctx, uint32_t, ecid_str message) {
+    auto* self = static_cast<FakeHost*>(ctx);
+    std::lock_guard lock(self->mu);
+    self->log_lines.emplace_back(sv(message));
+  }
+  static int32_t decode(void* ctx, ecid_str id, ecid_personal_id_info* out) {
+    auto* self = static_cast<FakeHost*>(ctx);
+    {
+      std::lock_guard lock(self->mu);
+      ++self->decode_calls;
+    }
     if (!out || out->struct_size < sizeof(ecid_personal_id_info)) return ECID_E_ARGUMENT;
-    const ecid::PersonalIdInfo info = ecid::decode_personal_id(sv(id), kFakeYear);
+    const ecid::PersonalIdInfo info = ecid::decode_personal_id(sv(id), self->clock.year);
     out->valid = info.valid ? 1 : 0;
     out->province_code = static_cast<uint32_t>(info.province_code);
     out->sex = static_cast<uint32_t>(info.sex);
@@ -42,16 +64,16 @@ struct FakeHost {
     out->problem = es(info.problem);
     return ECID_OK;
   }
-  static int32_t parse_date(void*, ecid_str text, ecid_date* out) {
+  static int32_t parse_date(void* ctx, ecid_str text, ecid_date* out) {
     if (!out || out->struct_size < sizeof(ecid_date)) return ECID_E_ARGUMENT;
-    const auto d = ecid::parse_date(sv(text), kFakeYear);
+    const auto d = ecid::parse_date(sv(text), static_cast<FakeHost*>(ctx)->clock.year);
     if (!d) return ECID_E_INVALID_DOCUMENT;
     out->year = d->year;
     out->month = d->month;
     out->day = d->day;
     return ECID_OK;
   }
-  static int64_t now(void*) { return kFakeNow; }
+  static int64_t now(void* ctx) { return static_cast<FakeHost*>(ctx)->clock.now; }
   ecid_host_services services() {
     return ecid_host_services{sizeof(ecid_host_services), ECID_ABI_MAJOR, ECID_ABI_MINOR, this, &log, &decode,
                               &parse_date, &now};
@@ -99,19 +121,23 @@ struct ReportedFinding {
   std::string detail;
 };
 
+// Collects what the adapter sends to the host's sinks.
 struct Sinks {
   std::vector<PlannedQuery> queries;
   std::vector<ReportedFinding> findings;
   std::string document_ref;
+  bool document_ref_set = false;
   std::string error;
+  int error_calls = 0;
   uint32_t round = 0;
-  uint32_t* next_id = nullptr;
+  uint32_t* next_id = nullptr;  // shared across rounds; null: numbered within this sink
 
   static int32_t add_query(void* ctx, const ecid_query* q, uint32_t* out_id) {
     auto* self = static_cast<Sinks*>(ctx);
     if (!q || !out_id || q->struct_size < sizeof(ecid_query)) return ECID_E_ARGUMENT;
     PlannedQuery p;
-    p.id = (*self->next_id)++;
+    // Ids need not start at 0.
+    p.id = self->next_id ? (*self->next_id)++ : static_cast<uint32_t>(self->queries.size()) + 100;
     p.round = self->round;
     p.kind = q->kind;
     p.subject_ref = sv(q->subject_ref);
@@ -132,16 +158,23 @@ struct Sinks {
     return ECID_OK;
   }
   static int32_t set_document_ref(void* ctx, ecid_str ref) {
-    static_cast<Sinks*>(ctx)->document_ref = sv(ref);
+    auto* self = static_cast<Sinks*>(ctx);
+    self->document_ref = sv(ref);
+    self->document_ref_set = true;
     return ECID_OK;
   }
-  static void set_error(void* ctx, ecid_str message) { static_cast<Sinks*>(ctx)->error = sv(message); }
+  static void set_error(void* ctx, ecid_str message) {
+    auto* self = static_cast<Sinks*>(ctx);
+    self->error = sv(message);
+    ++self->error_calls;
+  }
   ecid_plan_sink plan_sink() { return ecid_plan_sink{sizeof(ecid_plan_sink), this, &add_query}; }
   ecid_report_sink report_sink() {
     return ecid_report_sink{sizeof(ecid_report_sink), this, &add_finding, &set_document_ref, &set_error};
   }
 };
 
+// A register record as the host would pass it: disclosed values and claim checks.
 struct FakeRecord {
   std::vector<std::pair<uint32_t, std::string>> values;
   struct Check {
@@ -152,12 +185,13 @@ struct FakeRecord {
   std::vector<Check> checks;
 };
 
+// round and source last: tests write FakeAnswer{id, status, detail, records}.
 struct FakeAnswer {
   uint32_t query_id = 0;
-  uint32_t round = 0;
   uint32_t status = ECID_ANSWER_FOUND;
   std::string detail;
   std::vector<FakeRecord> records;
+  uint32_t round = 0;
   std::string source = "test/fake";
 };
 
@@ -168,12 +202,13 @@ inline FakeAnswer status_only(uint32_t status, std::string detail = {}) {
   return a;
 }
 
-// A FOUND answer with one record: these values, and MATCH for every claim of `q`.
+// A FOUND answer with one record: these values, and MATCH for every claim of `q`; for a person
+// look-up also the ID structure check, which the host adds to every person kind.
 inline FakeAnswer found(const PlannedQuery& q, std::vector<std::pair<uint32_t, std::string>> values) {
   FakeRecord r;
   r.values = std::move(values);
   for (const auto& [field, value] : q.claims) r.checks.push_back({field, ECID_CHECK_MATCH, "equal"});
-  if (q.kind == ECID_Q_PERSON_BY_ID)
+  if (q.kind == ECID_Q_PERSON_BY_ID || q.kind == ECID_Q_PERSON_BY_LEGACY_ID || q.kind == ECID_Q_PERSON_CANDIDATES)
     r.checks.push_back({ECID_F_PERSONAL_ID, ECID_CHECK_MATCH, "ID digits agree with the record's sex and birth year"});
   FakeAnswer a;
   a.records.push_back(std::move(r));
@@ -183,7 +218,7 @@ inline FakeAnswer found(const PlannedQuery& q, std::vector<std::pair<uint32_t, s
 // Owns the C views of a set of answers; immutable once built so the pointers stay valid.
 class AnswerSet {
  public:
-  explicit AnswerSet(const std::vector<FakeAnswer>& answers) : answers_(answers) {
+  explicit AnswerSet(std::vector<FakeAnswer> answers) : answers_(std::move(answers)) {
     records_.resize(answers_.size());
     values_.resize(answers_.size());
     checks_.resize(answers_.size());
@@ -254,10 +289,10 @@ struct Outcome {
 
 using AnswerFor = std::function<FakeAnswer(const PlannedQuery&)>;
 
-// One adapter instance on a fake host.
+// One adapter instance on a fake host with the given clock.
 class Harness {
  public:
-  explicit Harness(const std::string& library) : services_(host_.services()) {
+  Harness(const std::string& library, FakeClock clock) : host_(clock), services_(host_.services()) {
     adapter_ = entry_of(library)(ECID_ABI_MAJOR, ECID_ABI_MINOR);
     if (!adapter_) throw std::runtime_error("entry refused the host's ABI");
     if (adapter_->create(&services_, &instance_) != ECID_OK) throw std::runtime_error("create failed");
@@ -266,6 +301,7 @@ class Harness {
   Harness(const Harness&) = delete;
   Harness& operator=(const Harness&) = delete;
   const ecid_adapter_v1& adapter() const { return *adapter_; }
+  FakeHost& host() { return host_; }
 
   // open → plan(round 0..) with answers from `answer_for` until a round plans nothing → assess.
   Outcome run(std::string_view document, const AnswerFor& answer_for) {
@@ -316,19 +352,24 @@ class Harness {
     return r;
   }
 
+  // open_document only; returns the code and the error message.
+  std::pair<int32_t, std::string> open_only(std::string_view document) {
+    Sinks sinks;
+    const ecid_report_sink sink = sinks.report_sink();
+    void* session = nullptr;
+    const int32_t rc = adapter_->open_document(instance_, es(document), &sink, &session);
+    if (session) adapter_->close_document(session);
+    return {rc, sinks.error};
+  }
+
+ protected:
+  void* instance() const { return instance_; }
+
  private:
   FakeHost host_;
   ecid_host_services services_;
   const ecid_adapter_v1* adapter_ = nullptr;
   void* instance_ = nullptr;
 };
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace adapter_test
