@@ -300,6 +300,8 @@ class CourtSession final : public ecid::sdk::Session {
  public:
   CourtSession(const ecid::sdk::Host& host, std::string_view document) { parse(host, document); }
 
+  std::string_view document_ref() const override { return case_number_; }
+
   void plan(uint32_t round, const ecid::sdk::Answers&, ecid::sdk::Planner& planner) override {
     if (round != 0) return;  // one round: every look-up is known from the document
     for (Party& p : parties_) {
@@ -326,7 +328,6 @@ class CourtSession final : public ecid::sdk::Session {
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& reporter) override {
-    if (!case_number_.empty()) reporter.document_ref(case_number_);
     for (const DocumentFinding& f : document_findings_)
       reporter.add(f.code, f.severity, kDocumentSubject, f.field, f.value, f.detail);
     for (const Party& p : parties_) assess_party(p, answers, reporter);

@@ -655,13 +655,14 @@ class SealsSession final : public ecid::sdk::Session {
       missing_reference_ = true;
   }
 
+  std::string_view document_ref() const override { return reference_; }
+
   void plan(uint32_t round, const ecid::sdk::Answers&, ecid::sdk::Planner& planner) override {
     if (round != 0) return;  // everything to look up is in the document
     for (Application& a : applications_) plan_application(a, planner);
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) override {
-    if (!reference_.empty()) out.document_ref(reference_);
     if (missing_reference_)
       out.add(ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, "document", 0, {},
               applications_.size() == 1 && applications_.front().prefix.empty() ? "the application has no ApplicationId"

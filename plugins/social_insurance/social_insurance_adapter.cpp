@@ -229,6 +229,8 @@ class Batch final : public ecid::sdk::Session {
  public:
   Batch(const ecid::sdk::Host& host, std::string_view document) : host_(host) { parse(document); }
 
+  std::string_view document_ref() const override { return batch_ref_; }
+
   void plan(uint32_t round, const ecid::sdk::Answers&, ecid::sdk::Planner& planner) override {
     if (round != 0) return;  // one round: every look-up is known from the document
     std::vector<ecid::sdk::Claim> claims;
@@ -266,7 +268,6 @@ class Batch final : public ecid::sdk::Session {
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& reporter) override {
-    if (!batch_ref_.empty()) reporter.document_ref(batch_ref_);
     index_answers(answers);
     for (Participant& p : records_) assess_record(p, answers, reporter);
   }

@@ -403,6 +403,8 @@ class CameraSession final : public ecid::sdk::Session {
     // Device and Place are carried for the operator; nothing here depends on them.
   }
 
+  std::string_view document_ref() const override { return record_id_; }
+
   void plan(uint32_t round, const ecid::sdk::Answers& answers, ecid::sdk::Planner& planner) override {
     if (violation_day_.empty()) return;  // without the day there is no owner to find
     if (round == 0) {
@@ -423,7 +425,6 @@ class CameraSession final : public ecid::sdk::Session {
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) override {
-    if (!record_id_.empty()) out.document_ref(record_id_);
     for (const DocumentFinding& f : findings_) out.add(f.code, f.severity, "document", f.field, f.value, f.detail);
     if (!vehicle_query_) return;
     const auto vehicle = answers.find(*vehicle_query_);
@@ -642,6 +643,8 @@ class RegistrationSession final : public ecid::sdk::Session {
     read_applicant(host, r, *applicant);
   }
 
+  std::string_view document_ref() const override { return application_id_; }
+
   void plan(uint32_t round, const ecid::sdk::Answers& answers, ecid::sdk::Planner& planner) override {
     if (round == 0) {
       if (personal_id_.empty()) return;
@@ -672,7 +675,6 @@ class RegistrationSession final : public ecid::sdk::Session {
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) override {
-    if (!application_id_.empty()) out.document_ref(application_id_);
     for (const DocumentFinding& f : document_findings_) out.add(f.code, f.severity, "document", f.field, f.value, f.detail);
     for (const DocumentFinding& f : applicant_findings_) out.add(f.code, f.severity, "applicant", f.field, f.value, f.detail);
     if (personal_id_.empty()) {

@@ -478,7 +478,7 @@ TEST(CourtAssess, VerifiedPartyGetsCurrentResidence) {
   EXPECT_EQ(fs[1].detail, "current residence");
   EXPECT_EQ(fs[1].field, static_cast<uint32_t>(ECID_F_CURRENT_RESIDENCE));
   EXPECT_EQ(fs[1].value, "S\xE1\xBB\x91 9 ng\xC3\xB5 3, H\xC3\xA0 N\xE1\xBB\x99i");
-  EXPECT_EQ(r.assess_sinks.document_ref, "64/2024/TLST-DS");
+  EXPECT_EQ(r.open_sinks.document_ref, "64/2024/TLST-DS");
 }
 
 TEST(CourtAssess, AddressForServicePrefersCurrentThenTemporaryThenPermanent) {
@@ -745,8 +745,8 @@ TEST(CourtCaseNumber, ValidNumbersBecomeTheDocumentRef) {
     CourtHarness h;
     auto r = h.run(filing({an()}, written));
     ASSERT_EQ(r.assess_rc, ECID_OK) << written;
-    EXPECT_TRUE(r.assess_sinks.document_ref_set) << written;
-    EXPECT_EQ(r.assess_sinks.document_ref, normalised);
+    EXPECT_TRUE(r.open_sinks.document_ref_set) << written;
+    EXPECT_EQ(r.open_sinks.document_ref, normalised);
     EXPECT_TRUE(r.findings_for("document").empty()) << written;
   }
 }
@@ -778,7 +778,7 @@ TEST(CourtCaseNumber, InvalidNumbersAreAFindingNotAFailure) {
     EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_INVALID_INPUT));
     EXPECT_EQ(fs[0].severity, static_cast<uint32_t>(ECID_SEVERITY_ATTENTION));
     EXPECT_NE(fs[0].detail.find(needle), std::string::npos) << written << " → " << fs[0].detail;
-    EXPECT_FALSE(r.assess_sinks.document_ref_set) << written;
+    EXPECT_FALSE(r.open_sinks.document_ref_set) << written;
     // The parties are still checked.
     EXPECT_EQ(r.queries().size(), 1u);
   }

@@ -7,10 +7,12 @@
 
 #include <ecid/audit.hpp>
 #include <ecid/eid.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <sstream>
 #include <tuple>
 
 using namespace samples_test;
@@ -135,6 +137,33 @@ TEST_F(SeededRegisters, APersonFoundByLegacyIdIsAuditedUnderTheirPersonalId) {
   EXPECT_EQ(by_legacy[0].seq + 1, rows[0].seq);
   EXPECT_EQ(by_legacy[0].document_ref, rows[0].document_ref);
   EXPECT_EQ(by_legacy[0].purpose, rows[0].purpose);
+}
+
+// Every audit row of a filing names its case number (the README's document ref), from the first
+// look-up on: the adapter gives it at open, before it plans anything. A filing without a valid
+// number is named by its file.
+TEST_F(SeededRegisters, EveryAuditRowOfAFilingCarriesItsCaseNumber) {
+  const fs::path dir = folder() / "audit-refs";
+  fs::remove_all(dir);
+  const ecid::Config c = shipped_config(seeded(200, 1), dir);
+  const Readme readme = read_readme(kSamples, false);
+  uint64_t next = 1, with_number = 0;
+  for (const auto& file : sample_files(kSamples)) {
+    {
+      ecid::Engine engine(c);  // closing it commits the file's rows
+      ASSERT_TRUE(engine.check(file, court_test::read_file((kSamples / file).string())).ok) << file;
+    }
+    std::ostringstream lines;
+    const uint64_t n = ecid::export_audit(c.audit_path, ecid::parse_audit_range(std::to_string(next), ""), lines);
+    EXPECT_GT(n, 0u) << file << " looked nobody up";
+    next += n;
+    const std::string& ref = readme.document_refs.at(file);
+    with_number += !ref.empty();
+    std::istringstream in(lines.str());
+    for (std::string line; std::getline(in, line);)
+      EXPECT_EQ(nlohmann::json::parse(line)["document_ref"], ref.empty() ? "file:" + file : ref) << file;
+  }
+  EXPECT_GE(with_number, 5u);
 }
 
 TEST_F(CourtEnvironment, RegisterWithoutResidenceMeansPublicPosting) {

@@ -125,7 +125,7 @@ struct ReportedFinding {
 struct Sinks {
   std::vector<PlannedQuery> queries;
   std::vector<ReportedFinding> findings;
-  std::string document_ref;
+  std::string document_ref;  // as open gave it: what the host stamps on the audit rows
   bool document_ref_set = false;
   std::string error;
   int error_calls = 0;
@@ -261,7 +261,7 @@ struct Outcome {
   std::vector<PlannedQuery> queries;  // all rounds, in order
   uint32_t rounds = 0;                // rounds that planned something
   std::vector<ReportedFinding> findings;
-  std::string document_ref;
+  std::string document_ref;  // as open gave it: what the host stamps on the audit rows
 
   std::vector<PlannedQuery> queries_of_round(uint32_t round) const {
     std::vector<PlannedQuery> out;
@@ -346,7 +346,8 @@ class Harness {
     const ecid_report_sink sink = report.report_sink();
     r.assess_rc = adapter_->assess(session, set.data(), set.size(), &sink);
     r.findings = std::move(report.findings);
-    r.document_ref = report.document_ref;
+    // The reference counts when open gives it: the host stamps it on every look-up's audit row.
+    r.document_ref = open_sinks.document_ref;
     if (r.assess_rc != ECID_OK) r.error = report.error;
     adapter_->close_document(session);
     return r;

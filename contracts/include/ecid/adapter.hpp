@@ -210,6 +210,10 @@ class Host {
 class Session {
  public:
   virtual ~Session() = default;
+  // The document's own reference (case number, record id), as open() read it. The host stamps it
+  // on the audit row and the register request of every look-up of the document, so it is asked
+  // for right after open(), before the first query; empty when the document has none.
+  virtual std::string_view document_ref() const { return {}; }
   virtual void plan(uint32_t round, const Answers& answers, Planner& planner) = 0;
   virtual void assess(const Answers& answers, Reporter& reporter) = 0;
 };
@@ -269,7 +273,12 @@ struct Glue {
                                void** out) noexcept {
     if (!instance || !out) return ECID_E_ARGUMENT;
     *out = nullptr;
-    return guarded(diag, [&] { *out = static_cast<A*>(instance)->open(view(doc)).release(); });
+    return guarded(diag, [&] {
+      std::unique_ptr<Session> session = static_cast<A*>(instance)->open(view(doc));
+      const std::string_view ref = session->document_ref();
+      if (!ref.empty() && diag && diag->set_document_ref) diag->set_document_ref(diag->ctx, str(ref));
+      *out = session.release();
+    });
   }
   static int32_t plan(void* session, uint32_t round, const ecid_answer* answers, uint32_t n,
                       const ecid_plan_sink* sink, const ecid_report_sink* diag) noexcept {

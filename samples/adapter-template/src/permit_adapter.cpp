@@ -56,6 +56,9 @@ class PermitSession final : public ecid::sdk::Session {
     if (personal_id_.empty()) id_problem_ = "no personal ID given";
   }
 
+  // Known once the document is read: the host puts it on every audit row of the document.
+  std::string_view document_ref() const override { return reference_; }
+
   void plan(uint32_t round, const ecid::sdk::Answers&, ecid::sdk::Planner& planner) override {
     if (round > 0 || !id_problem_.empty()) return;  // one look-up, in round 0, for a usable ID
     std::vector<ecid::sdk::Claim> claims;
@@ -66,7 +69,6 @@ class PermitSession final : public ecid::sdk::Session {
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& report) override {
-    report.document_ref(reference_);
     if (!id_problem_.empty()) {
       report.add(ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
                  "personal ID unusable: " + id_problem_);
