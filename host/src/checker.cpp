@@ -335,9 +335,12 @@ struct Engine::Impl {
         const std::string_view subject = audit ? audit_subject_of(q.kind, q.key, q.claims) : std::string_view();
         for (auto& rec : res.records) {
           oa.checks.push_back(check_claims(q.claims, rec, structure));
-          if (audit)
-            if (std::string_view other = disclosed_person(rec, subject); !other.empty())
-              oa.disclosed.emplace_back(oa.records.size(), other);
+          if (audit) {
+            thread_local std::vector<std::string_view> others;
+            others.clear();
+            disclosed_people(rec, subject, q.requested, others);
+            for (std::string_view other : others) oa.disclosed.emplace_back(oa.records.size(), other);
+          }
           RegisterRecord trimmed;  // minimisation: only what the adapter asked for and may see
           for (auto& [f, v] : rec.values)
             if (q.requested.has(f)) trimmed.values.emplace_back(f, std::move(v));

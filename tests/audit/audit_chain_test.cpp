@@ -498,5 +498,79 @@ TEST(AuditRows, EncodedOnWorkersAppendedInOrderFromAnyFirstRow) {
   EXPECT_TRUE(verify_audit(o.path, o.anchor_file).ok);
 }
 
+
+// --- who an answer discloses besides its subject ------------------------------------------------
+
+// A plate history of `owners` (a person's 12-digit ID or an organisation's code), one period each.
+std::string plate_history(const std::vector<std::string>& owners) {
+  std::string h;
+  for (size_t i = 0; i < owners.size(); ++i) {
+    if (!h.empty()) h += ';';
+    h += "20" + std::to_string(10 + i) + "-01-01.." + (i + 1 < owners.size() ? "20" + std::to_string(11 + i) + "-01-01" : "");
+    h += owners[i].size() == 12 ? ":person:" : ":organisation:";
+    h += owners[i] + (i + 1 < owners.size() ? ":revoked" : ":active");
+  }
+  return h;
+}
+
+std::vector<std::string> disclosed(const RegisterRecord& record, std::string_view subject, const FieldSet& received) {
+  std::vector<std::string_view> views;
+  disclosed_people(record, subject, received, views);
+  return {views.begin(), views.end()};
+}
+
+TEST(AuditDisclosure, EveryPersonAnAnswerNamesIsFoundOnce) {
+  const std::string plate_subject = "30A12345";
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    // Owners over time: people and an organisation, one person owning the plate twice.
+    std::vector<std::string> owners;
+    for (uint64_t i = 0; i < 1 + seed % 4; ++i) owners.push_back(citizen_id(seed * 10 + i));
+    owners.push_back("0101234567");
+    owners.push_back(owners.front());
+    const std::string current = citizen_id(seed * 10 + 9);
+    owners.push_back(current);
+    RegisterRecord plate;
+    plate.values = {{ECID_F_PLATE, "30A-123.45"},
+                    {ECID_F_VEHICLE_OWNER_ID, current},
+                    {ECID_F_PLATE_HISTORY, plate_history(owners)}};
+    const FieldSet all{ECID_F_PLATE, ECID_F_VEHICLE_OWNER_ID, ECID_F_PLATE_HISTORY};
+
+    std::vector<std::string> expected{current};
+    for (const auto& o : owners)
+      if (o.size() == 12 && std::find(expected.begin(), expected.end(), o) == expected.end()) expected.push_back(o);
+    std::vector<std::string> got = disclosed(plate, plate_subject, all);
+    EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), std::set<std::string>(expected.begin(), expected.end()));
+    EXPECT_EQ(got.size(), expected.size()) << "each person once";
+
+    // Only fields the adapter receives disclose anyone; the subject is never "another" person.
+    EXPECT_EQ(disclosed(plate, plate_subject, FieldSet{ECID_F_PLATE, ECID_F_VEHICLE_OWNER_ID}),
+              std::vector<std::string>{current});
+    EXPECT_TRUE(disclosed(plate, plate_subject, FieldSet{ECID_F_PLATE}).empty());
+    got = disclosed(plate, current, all);
+    EXPECT_EQ(std::count(got.begin(), got.end(), current), 0);
+    EXPECT_EQ(got.size(), expected.size() - 1);
+  }
+
+  // An organisation discloses its legal representative; an owner that is an organisation is nobody.
+  RegisterRecord org;
+  org.values = {{ECID_F_ORG_CODE, "0101234567"}, {ECID_F_ORG_REPRESENTATIVE_ID, citizen_id(5)}};
+  EXPECT_EQ(disclosed(org, "0101234567", FieldSet{ECID_F_ORG_REPRESENTATIVE_ID}), std::vector<std::string>{citizen_id(5)});
+  EXPECT_TRUE(disclosed(org, "0101234567", FieldSet{ECID_F_ORG_CODE}).empty());
+  RegisterRecord company_car;
+  company_car.values = {{ECID_F_VEHICLE_OWNER_ID, "0101234567-001"}};
+  EXPECT_TRUE(disclosed(company_car, "30A12345", FieldSet{ECID_F_VEHICLE_OWNER_ID}).empty());
+
+  // A candidate's personal ID (which the host itself asks for) always counts.
+  RegisterRecord candidate;
+  candidate.values = {{ECID_F_PERSONAL_ID, citizen_id(7)}, {ECID_F_FULL_NAME, "x"}};
+  EXPECT_EQ(disclosed(candidate, "", FieldSet{ECID_F_FULL_NAME}), std::vector<std::string>{citizen_id(7)});
+  EXPECT_TRUE(disclosed(candidate, citizen_id(7), FieldSet{ECID_F_FULL_NAME}).empty());
+
+  // A malformed history discloses nobody rather than a fragment.
+  RegisterRecord broken;
+  broken.values = {{ECID_F_PLATE_HISTORY, "2010-01-01..:person"}, {ECID_F_PLATE_HISTORY, ";;:"}};
+  EXPECT_TRUE(disclosed(broken, "30A12345", FieldSet{ECID_F_PLATE_HISTORY}).empty());
+}
+
 }  // namespace
 }  // namespace ecid::testing

@@ -248,6 +248,58 @@ TEST(TrafficEnvironment, HostileDocumentsAreRefusedWithAReason) {
   }
 }
 
+// A plate look-up by plate names the owner and the earlier owners of its history: each of those
+// people must find it by their own ID (`ecid audit find --id`), an organisation owner is nobody.
+TEST(TrafficAudit, EveryPersonAPlateAnswerNamesFindsIt) {
+  const fs::path reg = seeded(6000, 20250701);
+  const auto plates = rows(reg,
+                           "SELECT plate, max(valid_from) FROM plate_history GROUP BY plate "
+                           "HAVING count(DISTINCT owner_id) >= 2 ORDER BY plate LIMIT 8");
+  ASSERT_GE(plates.size(), 4u) << "the seed generates plates with several owners";
+  ecid::Config c = shipped_config(reg);
+  const fs::path dir = folder() / "audit-history";
+  fs::remove_all(dir);
+  c.audit_path = dir / "audit.db";
+  c.audit_key_file = dir / "audit.key";
+  c.audit_anchor_file = dir / "audit.anchors";
+  {
+    ecid::Engine engine(c);
+    for (const auto& p : plates) {
+      const auto plate = ecid::parse_plate(p[0]);
+      ASSERT_TRUE(plate.plate) << p[0];
+      const std::string doc = "<ViolationRecord xmlns=\"urn:ecid:traffic:camera:1\"><RecordId>H-" + p[0] +
+                              "</RecordId><Time>" + p[1] + "T12:00:00+07:00</Time><Plate>" + plate.plate->display +
+                              "</Plate><Violation code=\"6.9.b\"/></ViolationRecord>";
+      ASSERT_TRUE(engine.check("history.xml", doc).ok);
+    }
+  }
+  ecid::AuditOptions o;
+  o.path = c.audit_path;
+  o.key_file = c.audit_key_file;
+  const std::string key = ecid::load_audit_key(o);
+  size_t people = 0, organisations = 0;
+  for (const auto& p : plates) {
+    for (const auto& owner : rows(reg, "SELECT DISTINCT owner_kind, owner_id FROM plate_history WHERE plate = '" + p[0] + "'")) {
+      size_t disclosures = 0;
+      for (const auto& row : ecid::find_audit(c.audit_path, key, owner[1]))
+        if (row.kind == "register_disclosure" && row.document_ref == "H-" + p[0]) {
+          ++disclosures;
+          EXPECT_EQ(row.outcome, "disclosed by vehicle.by_plate");
+          EXPECT_EQ(row.purpose, "traffic.camera_notice");
+        }
+      if (owner[0] == "person") {
+        ++people;
+        EXPECT_EQ(disclosures, 1u) << p[0] << ": an owner of its history";
+      } else {
+        ++organisations;
+        EXPECT_EQ(disclosures, 0u) << p[0] << ": an organisation is nobody's personal data";
+      }
+    }
+  }
+  EXPECT_GE(people, 8u);
+  EXPECT_TRUE(ecid::verify_audit(c.audit_path, c.audit_anchor_file).ok);
+}
+
 // A plate look-up by owner has no key: its audit row must still name the owner, or a citizen's
 // access request (`ecid audit find --id`) would miss who listed their plates.
 TEST(TrafficAudit, AKeylessPlateLookupIsAuditedUnderTheOwner) {

@@ -150,10 +150,13 @@ class AuditLog {
 // (the owner whose plates are listed). Empty when the query names nobody (a candidate search).
 std::string_view audit_subject_of(uint32_t kind, std::string_view key, std::span<const Claim> claims);
 
-// The personal ID a register record (as the register answered, before trimming) discloses when
-// it is not `subject_id`, the query's own subject; empty otherwise. Such a person gets an audit
-// row of kind kAuditDisclosure.
-std::string_view disclosed_person(const RegisterRecord& record, std::string_view subject_id);
+// The people other than `subject_id` (the query's own subject) a register record discloses, each
+// once, appended to `people` as views into `record` (as the register answered, before trimming):
+// the record's personal ID (a candidate, a legacy ID's holder) and, among the fields the adapter
+// receives (`received`), a vehicle's owner, the owners in its plate history and an organisation's
+// legal representative. Each gets an audit row of kind kAuditDisclosure.
+void disclosed_people(const RegisterRecord& record, std::string_view subject_id, const FieldSet& received,
+                      std::vector<std::string_view>& people);
 // Turns the event of a `query_kind` query into the disclosure row of `person`, whose record the
 // adapter received as `disclosed` (trimmed): kind, subject, fields and outcome change.
 void make_disclosure(AuditEvent& event, uint32_t query_kind, std::string_view person, const RegisterRecord& disclosed);

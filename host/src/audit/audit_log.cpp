@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
@@ -691,10 +692,42 @@ std::string_view audit_subject_of(uint32_t kind, std::string_view key, std::span
   return {};
 }
 
-std::string_view disclosed_person(const RegisterRecord& record, std::string_view subject_id) {
-  for (const auto& [field, value] : record.values)
-    if (field == ECID_F_PERSONAL_ID) return value == subject_id ? std::string_view() : std::string_view(value);
-  return {};
+void disclosed_people(const RegisterRecord& record, std::string_view subject_id, const FieldSet& received,
+                      std::vector<std::string_view>& people) {
+  const size_t first = people.size();
+  auto add = [&](std::string_view id) {
+    if (id.empty() || id == subject_id) return;
+    if (std::find(people.begin() + static_cast<std::ptrdiff_t>(first), people.end(), id) == people.end())
+      people.push_back(id);
+  };
+  // An owner is a person or an organisation; only a person's 12-digit ID names a citizen.
+  auto is_personal_id = [](std::string_view id) {
+    return id.size() == 12 && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  for (const auto& [field, value] : record.values) {
+    const std::string_view v = value;
+    if (field == ECID_F_PERSONAL_ID) {
+      add(v);
+    } else if (!received.has(field)) {
+      continue;
+    } else if (field == ECID_F_VEHICLE_OWNER_ID || field == ECID_F_ORG_REPRESENTATIVE_ID) {
+      if (is_personal_id(v)) add(v);
+    } else if (field == ECID_F_PLATE_HISTORY) {
+      // "from..to:owner_kind:owner_id:status" per period, ';' between (dates hold no ':').
+      for (size_t at = 0; at < v.size();) {
+        const size_t end = std::min(v.find(';', at), v.size());
+        const std::string_view period = v.substr(at, end - at);
+        at = end + 1;
+        const size_t kind = period.find(':');
+        if (kind == std::string_view::npos) continue;
+        const size_t id = period.find(':', kind + 1);
+        if (id == std::string_view::npos) continue;
+        const size_t status = period.find(':', id + 1);
+        const std::string_view owner = period.substr(id + 1, status == std::string_view::npos ? 0 : status - id - 1);
+        if (period.substr(kind + 1, id - kind - 1) == "person" && is_personal_id(owner)) add(owner);
+      }
+    }
+  }
 }
 
 void make_disclosure(AuditEvent& e, uint32_t query_kind, std::string_view person, const RegisterRecord& disclosed) {

@@ -505,9 +505,11 @@ class DocumentRun {
         const std::string_view subject = audit ? audit_subject_of(q.kind, q.key, claims_of(q)) : std::string_view();
         for (RegisterRecord& rec : res.records) {
           a.checks.push_back(check_claims(claims_of(q), rec, structure));
-          if (audit)
-            if (std::string_view other = disclosed_person(rec, subject); !other.empty())
-              disclosed_.emplace_back(a.records.size(), other);
+          if (audit) {
+            others_.clear();
+            disclosed_people(rec, subject, q.requested, others_);
+            for (std::string_view other : others_) disclosed_.emplace_back(a.records.size(), other);
+          }
           // Minimisation: the adapter sees only what it asked for and may see.
           std::erase_if(rec.values, [&](const auto& v) { return !q.requested.has(v.first); });
           a.records.push_back(std::move(rec));
@@ -614,6 +616,7 @@ class DocumentRun {
   GateCache gate_;
   AuditEvent audit_event_;
   std::vector<std::pair<size_t, std::string>> disclosed_;  // (record, personal ID) of the answer at hand
+  std::vector<std::string_view> others_;                    // one record's disclosed people, before trimming
 };
 
 void csv_field(std::string& out, std::string_view s) {
