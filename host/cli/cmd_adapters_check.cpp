@@ -189,6 +189,7 @@ struct Recorder {
 struct DocumentRun {
   int32_t open_rc = -1, plan_rc = ECID_OK, assess_rc = ECID_OK;
   Recorder rec;
+  std::string document_ref_at_open;  // what the host stamps on the document's audit rows
   // Everything the adapter produced, for comparing runs.
   std::string fingerprint() const {
     std::ostringstream s;
@@ -224,6 +225,7 @@ DocumentRun run_document(const ecid_adapter_v1* d, void* instance, std::string_v
     r.contract_violation = "open_document returned ECID_OK without a session";
     return run;
   }
+  run.document_ref_at_open = r.document_ref;
   std::vector<ecid_answer> answers;
   for (uint32_t round = 0; round < ECID_MAX_ROUNDS; ++round) {
     r.round = round;
@@ -469,6 +471,10 @@ void group_corpus(const Target& t, const LoadedAdapter& a, Emitter& e) {
                                ": " + run.rec.error);
       continue;
     }
+    if (!run.rec.document_ref.empty())
+      e.check(name + " gives its document reference at open", run.document_ref_at_open == run.rec.document_ref,
+              "'" + run.rec.document_ref + "' reached the host only after open, so the audit rows of its look-ups "
+              "name the file instead: give it at open (C++ SDK: override Session::document_ref())");
     if (!doc.has_expected) {
       e.check(name + " (no .expected.json: runs cleanly)", true);
       continue;
