@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -158,6 +159,21 @@ TEST(AuditChain, BackgroundFlushCommitsAfterMaxDelay) {
     committed = sql_int(o.path, "SELECT count(*) FROM audit");
   }
   EXPECT_EQ(committed, 3);
+}
+
+// An operator pointing the audit at a place it cannot be written learns why, not SQLite's
+// "unable to open database file" (tested with a file where a folder should be: CI runs as root).
+TEST(AuditChain, AnUnwritablePlaceIsRefusedWithTheReason) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  std::ofstream(dir / "not-a-folder") << "x";
+  o.path = dir / "not-a-folder" / "audit.db";
+  try {
+    AuditLog log(o);
+    ADD_FAILURE() << "opened an audit database under a file";
+  } catch (const AuditError& e) {
+    EXPECT_NE(std::string(e.what()).find(o.path.string() + ": Not a directory"), std::string::npos) << e.what();
+  }
 }
 
 TEST(AuditChain, MalformedEventsAreRefused) {

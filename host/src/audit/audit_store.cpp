@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -270,8 +271,10 @@ Database::Database(const std::filesystem::path& path, bool read_only, std::chron
   if (!read_only) {
     // Pseudonymised rows are still personal data: a new trail is not world-readable. SQLite
     // gives its -wal and -shm files the database's mode; an empty file is an empty database.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
-    if (fd >= 0) ::close(fd);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)  // SQLite would only say "unable to open database file"
+      throw AuditError("cannot open audit database " + path.string() + ": " + std::strerror(errno));
+    ::close(fd);
   }
   const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
