@@ -471,6 +471,16 @@ struct Engine::Impl {
       return finish(report);
     }
     report.document_ref = st.document_ref;
+    if (audit) {
+      // Findings carry what the register disclosed: none leaves before its audit rows are
+      // committed, so a crash right after the caller prints them cannot lose the trail of it.
+      try {
+        audit->flush();
+      } catch (const std::exception& e) {
+        report.error = std::string("the audit trail could not be written, so the findings are withheld: ") + e.what();
+        return finish(report);
+      }
+    }
     report.findings = std::move(st.findings);
     report.ok = true;
     return finish(report);

@@ -8,6 +8,7 @@
 #include <ecid/audit.hpp>
 #include <ecid/eid.hpp>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -164,6 +165,47 @@ TEST_F(SeededRegisters, EveryAuditRowOfAFilingCarriesItsCaseNumber) {
       EXPECT_EQ(nlohmann::json::parse(line)["document_ref"], ref.empty() ? "file:" + file : ref) << file;
   }
   EXPECT_GE(with_number, 5u);
+}
+
+// Findings carry what the register disclosed: check() returns them only once the document's
+// audit rows are committed (another connection sees them while the engine is still open), and
+// withholds them when the trail cannot be written.
+TEST_F(SeededRegisters, FindingsLeaveOnlyAfterTheirAuditRowsAreCommitted) {
+  const fs::path dir = folder() / "audit-release";
+  fs::remove_all(dir);
+  const ecid::Config c = shipped_config(seeded(200, 1), dir);
+  const std::string doc = court_test::read_file((kSamples / "civil_dispute.xml").string());
+  ecid::Engine engine(c);
+  uint64_t committed = 0;
+  for (int i = 1; i <= 3; ++i) {
+    const ecid::DocumentReport report = engine.check("civil_dispute.xml", doc);
+    ASSERT_TRUE(report.ok) << report.error;
+    ASSERT_FALSE(report.findings.empty());
+    std::ostringstream sink;
+    const uint64_t now = ecid::export_audit(c.audit_path, {}, sink);
+    EXPECT_EQ(now, committed + report.queries.size()) << "check " << i << " returned before its rows were committed";
+    committed = now;
+  }
+
+  // Another writer's trigger makes every insert fail: the next document's findings are withheld.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(c.audit_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TRIGGER injected BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  const ecid::DocumentReport refused = engine.check("civil_dispute.xml", doc);
+  EXPECT_FALSE(refused.ok);
+  EXPECT_TRUE(refused.findings.empty()) << "findings released without their audit rows";
+  EXPECT_NE(refused.error.find("audit trail could not be written"), std::string::npos) << refused.error;
+  EXPECT_NE(refused.error.find("disk on fire"), std::string::npos) << refused.error;
+  EXPECT_EQ(refused.exit_class(), 2);
+  // The trail is writable again: the queued rows and the next document's land, in order.
+  ASSERT_EQ(sqlite3_exec(db, "DROP TRIGGER injected", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_TRUE(engine.check("civil_dispute.xml", doc).ok);
+  std::ostringstream sink;
+  EXPECT_EQ(ecid::export_audit(c.audit_path, {}, sink), committed * 5 / 3);
+  EXPECT_TRUE(ecid::verify_audit(c.audit_path, c.audit_anchor_file).ok);
 }
 
 TEST_F(CourtEnvironment, RegisterWithoutResidenceMeansPublicPosting) {
