@@ -17,7 +17,11 @@ void require_audit(const Config& c) {
 int cmd_verify(const GlobalOptions& g) {
   Config c = load(g);
   require_audit(c);
-  AuditVerifyResult r = verify_audit(c.audit_path, c.audit_anchor_file);
+  AuditVerifyResult r;
+  {
+    ProgressLine progress(g, "verifying", "rows");
+    r = verify_audit(c.audit_path, c.audit_anchor_file, [&](uint64_t done, uint64_t total) { progress(done, total); });
+  }
   for (const auto& w : r.warnings) std::cerr << "ecid: warning: " << w << "\n";
   if (r.ok) {
     std::cout << "audit chain intact: " << r.rows << " rows, " << r.anchors_checked << " anchors checked, head seq "

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -26,6 +27,28 @@ namespace ecid::cli {
 ecid::Config load(const GlobalOptions& g) {
   std::filesystem::path p = g.config_path.empty() ? ecid::default_config_path() : std::filesystem::path(g.config_path);
   return ecid::load_config(p);
+}
+
+ProgressLine::ProgressLine(const GlobalOptions& g, std::string verb, std::string unit)
+    : tty_(isatty(STDERR_FILENO) && !g.quiet),
+      verb_(std::move(verb)),
+      unit_(std::move(unit)),
+      started_(std::chrono::steady_clock::now()) {}
+
+ProgressLine::~ProgressLine() {
+  if (drawn_) std::fputc('\n', stderr);
+}
+
+void ProgressLine::operator()(uint64_t done, uint64_t total) {
+  if (!tty_) return;
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const double rate = s > 0 ? done / s : 0;
+  const double eta = rate > 0 && total > done ? (total - done) / rate : 0;
+  std::fprintf(stderr, "\r%s %llu/%llu %s (%3.0f%%) %8.0f %s/s  ETA %4.0fs", verb_.c_str(),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), unit_.c_str(),
+               total ? 100.0 * static_cast<double>(std::min(done, total)) / static_cast<double>(total) : 100.0, rate,
+               unit_.c_str(), eta);
+  drawn_ = true;
 }
 
 namespace {
@@ -115,26 +138,18 @@ int cmd_seed(const GlobalOptions& g, uint64_t people, uint64_t seed, std::string
   }
   if (auto parent = std::filesystem::path(out).parent_path(); !parent.empty())
     std::filesystem::create_directories(parent);
-  bool tty = isatty(STDERR_FILENO) && !g.quiet;
   auto started = std::chrono::steady_clock::now();
   ecid::SeedOptions options;
   options.people = people;
   options.seed = seed;
   options.path = out;
   options.overwrite = force;
-  if (tty) {
-    options.progress = [&](uint64_t done, uint64_t total) {
-      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      double rate = s > 0 ? done / s : 0;
-      double eta = rate > 0 ? (total - done) / rate : 0;
-      std::fprintf(stderr, "\rseeding %llu/%llu people (%3.0f%%) %8.0f people/s  ETA %4.0fs",
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                   total ? 100.0 * done / total : 100.0, rate, eta);
-    };
+  {
+    ProgressLine progress(g, "seeding", "people");
+    if (progress.shown()) options.progress = [&](uint64_t done, uint64_t total) { progress(done, total); };
+    ecid::seed_register(options);
   }
-  ecid::seed_register(options);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (tty) std::fprintf(stderr, "\n");
   if (!g.quiet)
     std::printf("seeded %llu people into %s in %.2f s (%.0f people/s)\n", static_cast<unsigned long long>(people),
                 out.c_str(), secs, secs > 0 ? people / secs : 0.0);

@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -25,6 +27,24 @@ struct GlobalOptions {
 
 // The configuration named by --config, $ECID_CONFIG or config/ecid.yaml.
 ecid::Config load(const GlobalOptions& g);
+
+// A "\r<verb> done/total <unit> (pct) rate/s ETA" line on stderr for long work, only when stderr
+// is a terminal and --quiet is off (a log file gets no carriage-return noise).
+class ProgressLine {
+ public:
+  ProgressLine(const GlobalOptions& g, std::string verb, std::string unit);
+  ~ProgressLine();  // ends the line if one was drawn
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  bool shown() const { return tty_; }
+  void operator()(uint64_t done, uint64_t total);
+
+ private:
+  bool tty_;
+  bool drawn_ = false;
+  std::string verb_, unit_;
+  std::chrono::steady_clock::time_point started_;
+};
 
 // Subcommands and what runs when the user picked them.
 class CommandTable {

@@ -161,6 +161,25 @@ TEST(AuditChain, BackgroundFlushCommitsAfterMaxDelay) {
   EXPECT_EQ(committed, 3);
 }
 
+// A long verification reports its progress: rows read so far against the head, in steps.
+TEST(AuditChain, VerifyReportsItsProgress) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.batch_rows = 1000;
+  o.anchor_every = 100000;
+  const uint64_t n = 3 * 65536 + 123;
+  write_rows(o, n);
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  const AuditVerifyResult v =
+      verify_audit(o.path, o.anchor_file, [&](uint64_t done, uint64_t total) { calls.emplace_back(done, total); });
+  EXPECT_TRUE(v.ok) << v.detail;
+  ASSERT_EQ(calls.size(), 3u);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].first, (i + 1) * 65536);
+    EXPECT_EQ(calls[i].second, n);
+  }
+}
+
 // An operator pointing the audit at a place it cannot be written learns why, not SQLite's
 // "unable to open database file" (tested with a file where a folder should be: CI runs as root).
 TEST(AuditChain, AnUnwritablePlaceIsRefusedWithTheReason) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -228,8 +229,11 @@ struct AuditVerifyResult {
 // (empty path: no anchors; a named file that is missing is a problem, since AuditLog creates it).
 // Reads one snapshot of the database, so it may run while writers append. Never throws for
 // tampering (reported in the result); throws AuditError when the database cannot be opened.
-AuditVerifyResult verify_audit(const std::filesystem::path& db,
-                               const std::filesystem::path& anchor_file = {});
+// `progress` (optional) is called every 2^16 rows with the rows read and the head's sequence
+// number, for a long verification's progress line.
+using AuditProgress = std::function<void(uint64_t rows_read, uint64_t rows_total)>;
+AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::filesystem::path& anchor_file = {},
+                               const AuditProgress& progress = {});
 
 // Rows to export: seq bounds and/or UTC time bounds, all inclusive. A time bound may be given to
 // any precision from the month ("2025-01", "2025-01-31", "2025-01-31T08:15"): `to` then includes

@@ -145,7 +145,8 @@ bool copy_digest(std::string_view blob, Digest& out) {
 
 }  // namespace
 
-AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::filesystem::path& anchor_file) {
+AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::filesystem::path& anchor_file,
+                               const AuditProgress& progress) {
   AuditVerifyResult result;
   std::optional<Problem> anchor_problem, chain_problem;
   std::vector<AnchorLine> anchors;
@@ -180,6 +181,11 @@ AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::files
   std::map<uint64_t, std::optional<Digest>> anchored;  // anchored seq → stored row hash, if present
   for (const AnchorLine& a : anchors) anchored[a.seq];
 
+  uint64_t total = 0;
+  if (progress) {
+    audit::Statement head(d.get(), "SELECT max(seq) FROM audit");  // the rowid's last entry: no scan
+    if (head.step()) total = static_cast<uint64_t>(std::max<int64_t>(0, head.integer(0)));
+  }
   ChainChecker checker(d, genesis);
   audit::Statement rows(d.get(), audit::select_rows(d.meta("format")) + " ORDER BY seq");
   uint64_t expected = 1, last_seq = 0;
@@ -187,7 +193,7 @@ AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::files
   bool have_before_last = false;
   std::string content;
   while (rows.step()) {
-    ++result.rows;
+    if ((++result.rows & ((uint64_t{1} << 16) - 1)) == 0 && progress) progress(result.rows, total);
     const int64_t raw_seq = rows.integer(0);
     Digest stored_prev{}, stored_row{};
     const bool prev_ok = copy_digest(rows.blob(11), stored_prev);
