@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -479,6 +480,52 @@ TEST(AuditChain, AFailedCommitKeepsItsRowsForTheNextFlush) {
   const auto rows = all_rows(o.path);
   ASSERT_EQ(rows.size(), 15u);
   for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].document_ref, "doc-" + std::to_string(i));
+  EXPECT_TRUE(verify_audit(o.path, o.anchor_file).ok);
+}
+
+// Engine::check flushes from many threads at once. When a commit fails, every flush waiting for
+// it must learn so (none may hang, none may return as if its rows were written), and the rows
+// stay queued until the store accepts them again.
+TEST(AuditChain, EveryConcurrentFlushLearnsOfAFailedCommit) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.batch_rows = 1000;
+  AuditLog log(o);
+  log.append(event(0));
+  log.flush();
+  sql(o.path, "CREATE TRIGGER injected BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'injected'); END");
+  constexpr int kThreads = 4, kRounds = 25;
+  uint64_t n = 1;
+  for (int round = 0; round < kRounds; ++round) {
+    std::atomic<int> finished{0}, returned{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, i = n++] {
+        try {
+          log.append(event(i));
+          log.flush();
+          ++returned;
+        } catch (const AuditError&) {
+        }
+        ++finished;
+      });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (finished < kThreads && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (finished < kThreads) {
+      ADD_FAILURE() << "round " << round << ": a flush still waits for a commit that failed";
+      sql(o.path, "DROP TRIGGER injected");  // let the stuck flush finish, then stop
+      log.flush();
+      for (auto& th : threads) th.join();
+      return;
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(returned, 0) << "round " << round << ": a flush returned although nothing was written";
+  }
+  sql(o.path, "DROP TRIGGER injected");
+  EXPECT_EQ(log.flush().seq, n);
+  log.close();
+  EXPECT_EQ(all_rows(o.path).size(), n);
   EXPECT_TRUE(verify_audit(o.path, o.anchor_file).ok);
 }
 

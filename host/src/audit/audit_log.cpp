@@ -134,7 +134,10 @@ struct AuditLog::Impl {
   std::vector<SealedBatch> spare;       // committed batches whose buffers the next seals reuse
   size_t sealed_rows = 0;
   uint64_t sealed_count = 0, committed_count = 0;  // batches, since opening
-  std::exception_ptr failure;  // the last failed commit, until an appender or flush reports it
+  std::exception_ptr failure;  // the last failed commit, until an appender reports it (once)
+  // Every flush waiting when a commit fails learns of it, whoever reported it first.
+  std::exception_ptr last_commit_error;
+  uint64_t failed_commits = 0;
   bool paused = false;         // after a failure: retry only when asked (seal, flush, close)
   bool closed = false, stopping = false;
   uint64_t expected_seq = 0;   // the head the next sealed batch chains from
@@ -454,12 +457,15 @@ struct AuditLog::Impl {
   // error if one fails (its rows stay queued for the next attempt).
   void commit_all(std::unique_lock<std::mutex>& lock) {
     seal(lock);
-    const uint64_t ticket = sealed_count;
+    const uint64_t ticket = sealed_count, failures_before = failed_commits;
     failure = nullptr;  // this wait reports the outcome of a fresh attempt
     paused = false;
     writer_wake.notify_one();
-    progress.wait(lock, [&] { return committed_count >= ticket || failure; });
-    if (committed_count < ticket) rethrow_failure();
+    progress.wait(lock, [&] { return committed_count >= ticket || failed_commits != failures_before; });
+    if (committed_count < ticket) {
+      failure = nullptr;  // reported here: the next append need not throw it again
+      std::rethrow_exception(last_commit_error);
+    }
   }
 
   AuditAnchor flush() {
@@ -543,7 +549,8 @@ struct AuditLog::Impl {
     }
     lock.lock();
     if (error) {
-      failure = error;
+      failure = last_commit_error = error;
+      ++failed_commits;
       paused = true;
     } else {
       if (sealed.size() == 1) {
