@@ -65,7 +65,12 @@ int cmd_find(const GlobalOptions& g, const std::string& id, const RangeOptions& 
   AuditOptions o;
   o.path = c.audit_path;
   o.key_file = c.audit_key_file;
-  auto rows = find_audit(c.audit_path, load_audit_key(o), id, range);
+  std::vector<AuditRow> rows;
+  {
+    ProgressLine progress(g, "searching", "rows");
+    rows = find_audit(c.audit_path, load_audit_key(o), id, range,
+                      [&](uint64_t done, uint64_t total) { progress(done, total); });
+  }
   for (const auto& row : rows) std::cout << audit_row_json(row) << "\n";
   if (!g.quiet) std::cerr << rows.size() << " look-ups of this person\n";
   return kExitOk;

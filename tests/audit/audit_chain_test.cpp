@@ -181,6 +181,39 @@ TEST(AuditChain, VerifyReportsItsProgress) {
   }
 }
 
+// find searches in windows of 65,536 sequence numbers to report progress: rows on either side of
+// each window's edge are all found, once, and bounds still apply.
+TEST(AuditFind, WindowEdgesLoseNothing) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  o.batch_rows = 1000;
+  o.anchor_every = 100000;
+  const uint64_t window = 65536, n = 3 * window + 10;
+  const std::string subject = citizen_id(424242);
+  std::set<uint64_t> subject_seqs;  // 1-based seqs of the subject's rows
+  for (uint64_t w = 1; w <= 3; ++w)
+    for (uint64_t s : {w * window - 1, w * window, w * window + 1}) subject_seqs.insert(s);
+  subject_seqs.insert(1);
+  subject_seqs.insert(n);
+  {
+    AuditLog log(o);
+    for (uint64_t seq = 1; seq <= n; ++seq) log.append(event(seq - 1, subject_seqs.count(seq) ? subject : ""));
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  const auto rows = find_audit(o.path, kTestKey, subject, {}, [&](uint64_t done, uint64_t total) { calls.emplace_back(done, total); });
+  std::vector<uint64_t> found;
+  for (const auto& r : rows) found.push_back(r.seq);
+  EXPECT_EQ(found, std::vector<uint64_t>(subject_seqs.begin(), subject_seqs.end()));
+  ASSERT_EQ(calls.size(), 4u);
+  EXPECT_EQ(calls.front(), std::make_pair(window, n));
+  EXPECT_EQ(calls.back(), std::make_pair(n, n));
+  // Bounds inside windows.
+  const auto bounded = find_audit(o.path, kTestKey, subject, parse_audit_range(std::to_string(window), std::to_string(2 * window)));
+  found.clear();
+  for (const auto& r : bounded) found.push_back(r.seq);
+  EXPECT_EQ(found, (std::vector<uint64_t>{window, window + 1, 2 * window - 1, 2 * window}));
+}
+
 // An operator pointing the audit at a place it cannot be written learns why, not SQLite's
 // "unable to open database file" (tested with a file where a folder should be: CI runs as root).
 TEST(AuditChain, AnUnwritablePlaceIsRefusedWithTheReason) {

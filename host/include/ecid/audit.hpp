@@ -254,8 +254,9 @@ uint64_t export_audit(const std::filesystem::path& db, const AuditRange& range, 
 
 // Every row about subject_id in range (who looked this citizen up, when, for what), in seq order.
 // Throws AuditError when the key is not the one the database was created with (a wrong key would
-// otherwise silently find nothing). Scans the rows in range (all of them when it has no seq bound).
+// otherwise silently find nothing). Scans the rows in range (all of them when it has no seq bound),
+// calling `progress` (optional) with the sequence numbers searched so far every 2^16 of them.
 std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_view key, std::string_view subject_id,
-                                 const AuditRange& range = {});
+                                 const AuditRange& range = {}, const AuditProgress& progress = {});
 
 }  // namespace ecid

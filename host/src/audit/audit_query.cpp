@@ -172,6 +172,17 @@ AuditRange parse_audit_range(std::string_view from, std::string_view to) {
 
 namespace {
 
+// Binds `range`, its seq bounds narrowed to [lo, hi], and `subject` (if given) to a statement
+// of select_range.
+void bind_range(audit::Statement& s, const AuditRange& range, const std::string* subject, uint64_t lo, uint64_t hi) {
+  s.reset();
+  s.bind_int(1, static_cast<int64_t>(std::max(lo, range.from_seq.value_or(0))));
+  s.bind_int(2, static_cast<int64_t>(std::min<uint64_t>({hi, range.to_seq.value_or(INT64_MAX), INT64_MAX})));
+  if (!range.from_time.empty()) s.bind_text(3, range.from_time);
+  if (!range.to_time.empty()) s.bind_text(4, range.to_time);
+  if (subject) s.bind_text(5, *subject);
+}
+
 // One SELECT of the rows in `range` (and, if `subject` is given, about that subject), in seq
 // order. Seq bounds narrow the scan (seq is the rowid); time bounds only filter.
 audit::Statement select_range(audit::Database& d, const AuditRange& range, const std::string* subject) {
@@ -183,11 +194,7 @@ audit::Statement select_range(audit::Database& d, const AuditRange& range, const
   if (subject) sql += " AND subject = ?5";
   sql += " ORDER BY seq";
   audit::Statement s(d.get(), sql);
-  s.bind_int(1, static_cast<int64_t>(range.from_seq.value_or(0)));
-  s.bind_int(2, range.to_seq ? static_cast<int64_t>(std::min<uint64_t>(*range.to_seq, INT64_MAX)) : INT64_MAX);
-  if (!range.from_time.empty()) s.bind_text(3, range.from_time);
-  if (!range.to_time.empty()) s.bind_text(4, range.to_time);
-  if (subject) s.bind_text(5, *subject);
+  bind_range(s, range, subject, 0, INT64_MAX);
   return s;
 }
 
@@ -207,7 +214,7 @@ uint64_t export_audit(const std::filesystem::path& db, const AuditRange& range, 
 }
 
 std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_view key, std::string_view subject_id,
-                                 const AuditRange& range) {
+                                 const AuditRange& range, const AuditProgress& progress) {
   AuditOptions options;
   options.key = std::string(key);
   const std::string trimmed = load_audit_key(options);
@@ -216,9 +223,24 @@ std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_vi
   if (d.meta("key_check") != pseudonym_key.key_check())
     throw AuditError("the audit key is not the one " + db.string() + " was created with");
   const std::string subject = pseudonym_key.pseudonym(subject_id);
+  d.exec("BEGIN");  // one snapshot across the windows below
+  uint64_t head = 0;
+  {
+    audit::Statement last(d.get(), "SELECT max(seq) FROM audit");  // the rowid's last entry: no scan
+    if (last.step()) head = static_cast<uint64_t>(std::max<int64_t>(0, last.integer(0)));
+  }
+  // Windows of seqs, so a long search can report how far it got.
+  constexpr uint64_t kWindow = uint64_t{1} << 16;
+  const uint64_t first = std::max<uint64_t>(1, range.from_seq.value_or(1));
+  const uint64_t last = std::min(head, range.to_seq.value_or(head));
   audit::Statement s = select_range(d, range, &subject);
   std::vector<AuditRow> rows;
-  while (s.step()) rows.push_back(audit::read_row(s));
+  for (uint64_t lo = first; lo <= last; lo += kWindow) {
+    const uint64_t hi = std::min(last, lo + kWindow - 1);
+    bind_range(s, range, &subject, lo, hi);
+    while (s.step()) rows.push_back(audit::read_row(s));
+    if (progress) progress(hi - first + 1, last - first + 1);
+  }
   return rows;
 }
 
