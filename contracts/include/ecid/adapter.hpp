@@ -275,9 +275,9 @@ struct Glue {
     *out = nullptr;
     return guarded(diag, [&] {
       std::unique_ptr<Session> session = static_cast<A*>(instance)->open(view(doc));
-      const std::string_view ref = session->document_ref();
+      const std::string_view ref = session ? session->document_ref() : std::string_view();
       if (!ref.empty() && diag && diag->set_document_ref) diag->set_document_ref(diag->ctx, str(ref));
-      *out = session.release();
+      *out = session.release();  // null: the host reports ECID_OK without a session
     });
   }
   static int32_t plan(void* session, uint32_t round, const ecid_answer* answers, uint32_t n,
