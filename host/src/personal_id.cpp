@@ -52,6 +52,8 @@ PersonalIdInfo decode_personal_id(std::string_view id, int current_year) {
 
 bool is_legacy_id(std::string_view id) { return id.size() == 9 && all_digits(id); }
 
+bool has_personal_id_form(std::string_view id) { return id.size() == 12 && all_digits(id); }
+
 std::optional<std::string> id_structure_problem(const PersonalIdInfo& info, char recorded_sex,
                                                 int recorded_birth_year) {
   if (!info.valid)
@@ -77,7 +79,7 @@ std::optional<std::string> id_structure_problem(const PersonalIdInfo& info, char
 std::string mask_personal_id(std::string_view id) {
   // Anything that is not a 12-digit number is masked entirely, except the last 2 characters of
   // a 9-digit legacy number: a log line must never reveal more than 5 digits.
-  if (id.size() == 12 && all_digits(id)) {
+  if (has_personal_id_form(id)) {
     std::string out(id.substr(0, 3));
     out.append(7, '*');
     out.append(id.substr(10, 2));

@@ -37,6 +37,8 @@ PersonalIdInfo decode_personal_id(std::string_view id, int current_year = 0);
 
 // 9 digits: the legacy CMND number; it has no published structure.
 bool is_legacy_id(std::string_view id);
+// 12 digits: the form of a personal ID number (whether its structure is valid is decode's job).
+bool has_personal_id_form(std::string_view id);
 
 // Does the ID's structure agree with what a record says? Empty optional = consistent;
 // otherwise a short reason naming the field ("sex digit says F, record says M").

@@ -12,6 +12,7 @@
 #include <ecid/config.hpp>
 #include <ecid/fields.hpp>
 #include <ecid/log.hpp>
+#include <ecid/personal_id.hpp>
 
 #include <fcntl.h>
 #include <openssl/rand.h>
@@ -707,10 +708,6 @@ void disclosed_people(const RegisterRecord& record, std::string_view subject_id,
     if (std::find(people.begin() + static_cast<std::ptrdiff_t>(first), people.end(), id) == people.end())
       people.push_back(id);
   };
-  // An owner is a person or an organisation; only a person's 12-digit ID names a citizen.
-  auto is_personal_id = [](std::string_view id) {
-    return id.size() == 12 && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
   for (const auto& [field, value] : record.values) {
     const std::string_view v = value;
     if (field == ECID_F_PERSONAL_ID) {
@@ -718,7 +715,7 @@ void disclosed_people(const RegisterRecord& record, std::string_view subject_id,
     } else if (!received.has(field)) {
       continue;
     } else if (field == ECID_F_VEHICLE_OWNER_ID || field == ECID_F_ORG_REPRESENTATIVE_ID) {
-      if (is_personal_id(v)) add(v);
+      if (has_personal_id_form(v)) add(v);  // an owner may be an organisation: nobody's ID
     } else if (field == ECID_F_PLATE_HISTORY) {
       // "from..to:owner_kind:owner_id:status" per period, ';' between (dates hold no ':').
       for (size_t at = 0; at < v.size();) {
@@ -731,7 +728,7 @@ void disclosed_people(const RegisterRecord& record, std::string_view subject_id,
         if (id == std::string_view::npos) continue;
         const size_t status = period.find(':', id + 1);
         const std::string_view owner = period.substr(id + 1, status == std::string_view::npos ? 0 : status - id - 1);
-        if (period.substr(kind + 1, id - kind - 1) == "person" && is_personal_id(owner)) add(owner);
+        if (period.substr(kind + 1, id - kind - 1) == "person" && has_personal_id_form(owner)) add(owner);
       }
     }
   }

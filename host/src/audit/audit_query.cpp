@@ -224,11 +224,7 @@ std::vector<AuditRow> find_audit(const std::filesystem::path& db, std::string_vi
     throw AuditError("the audit key is not the one " + db.string() + " was created with");
   const std::string subject = pseudonym_key.pseudonym(subject_id);
   d.exec("BEGIN");  // one snapshot across the windows below
-  uint64_t head = 0;
-  {
-    audit::Statement last(d.get(), "SELECT max(seq) FROM audit");  // the rowid's last entry: no scan
-    if (last.step()) head = static_cast<uint64_t>(std::max<int64_t>(0, last.integer(0)));
-  }
+  const uint64_t head = audit::last_seq(d);
   // Windows of seqs, so a long search can report how far it got.
   constexpr uint64_t kWindow = uint64_t{1} << 16;
   const uint64_t first = std::max<uint64_t>(1, range.from_seq.value_or(1));

@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -321,6 +322,11 @@ std::string format_problem(Database& d) {
   const std::string format = d.meta("format");
   if (format == kFormat || format == kFormatV1) return {};
   return d.path().string() + " is not an ecid audit database";
+}
+
+uint64_t last_seq(Database& d) {
+  Statement s(d.get(), "SELECT max(seq) FROM audit");
+  return s.step() ? static_cast<uint64_t>(std::max<int64_t>(0, s.integer(0))) : 0;
 }
 
 std::string select_rows(std::string_view format) {

@@ -143,6 +143,8 @@ class Database {
 std::string select_rows(std::string_view format);
 
 std::string format_problem(Database& d);
+// The last row's seq (0 when empty): the rowid index's last entry, no scan.
+uint64_t last_seq(Database& d);
 AuditRow read_row(const Statement& s);
 
 std::vector<std::string> split_fields(std::string_view joined);

@@ -181,11 +181,7 @@ AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::files
   std::map<uint64_t, std::optional<Digest>> anchored;  // anchored seq → stored row hash, if present
   for (const AnchorLine& a : anchors) anchored[a.seq];
 
-  uint64_t total = 0;
-  if (progress) {
-    audit::Statement head(d.get(), "SELECT max(seq) FROM audit");  // the rowid's last entry: no scan
-    if (head.step()) total = static_cast<uint64_t>(std::max<int64_t>(0, head.integer(0)));
-  }
+  const uint64_t total = progress ? audit::last_seq(d) : 0;
   ChainChecker checker(d, genesis);
   audit::Statement rows(d.get(), audit::select_rows(d.meta("format")) + " ORDER BY seq");
   uint64_t expected = 1, last_seq = 0;
