@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -39,6 +40,9 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// The unaudited contender says so explicitly, as a configuration without a trail must.
+const std::string kUnaudited = "audit:\n  enabled: false\n";
 
 struct Options {
   uint64_t people = 1000000;
@@ -385,7 +389,7 @@ int main(int argc, char** argv) {
   {
     std::ofstream c(config);
     c << "adapters:\n  directories: [" << ECID_ADAPTER_DIR << "]\nregister:\n  backend: embedded\n  path: " << reg.string()
-      << "\npolicy:\n  social_insurance:\n    social_insurance.collation:\n"
+      << "\n" << kUnaudited << "policy:\n  social_insurance:\n    social_insurance.collation:\n"
          "      legal_basis: \"Law on Social Insurance 2024 (41/2024/QH15); Decree 70/2024/ND-CP on data exploitation\"\n"
          "      fields: [personal_id, death_date]\n";
   }
@@ -403,8 +407,10 @@ int main(int argc, char** argv) {
   const fs::path audited_config = o.dir / "ecid-audit.yaml";
   {
     std::ifstream in(config);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.erase(text.find(kUnaudited), kUnaudited.size());
     std::ofstream out(audited_config);
-    out << in.rdbuf() << "audit:\n  path: " << (o.dir / "audit.db").string() << "\n  key_file: "
+    out << text << "audit:\n  path: " << (o.dir / "audit.db").string() << "\n  key_file: "
         << (o.dir / "audit.key").string() << "\n  anchor_file: " << (o.dir / "audit.anchors").string() << "\n";
   }
   auto collate_cmd = [&](const fs::path& cfg) {

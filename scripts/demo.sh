@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: set up, build, seed a synthetic register if none exists
-# (or it was made by another seed generator), and check the court samples. Exit code is ecid's
-# (1 = findings need attention, which the samples are made to show).
+# (or it was made by another seed generator), and check the court samples under the samples
+# configuration (samples/ecid.yaml: config/ecid.yaml plus the mock eID issuer, which it warns
+# about). Exit code is ecid's (1 = findings need attention, which the samples are made to show).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export ECID_CONFIG="$PWD/samples/ecid.yaml"
 bash scripts/setup.sh
 bash scripts/build.sh
 # Re-seed a register made by another seed generator too (exit 1 of `register info`): its synthetic

@@ -3,7 +3,7 @@
 # electronic identity token minted by ecid's MOCK issuer (keys in samples/eid/). Run it again
 # when those keys change, or before the long-lived tokens expire (they last 3650 days):
 #
-#   scripts/make-eid-samples.sh            # uses ./build/bin/ecid and config/ecid.yaml
+#   scripts/make-eid-samples.sh            # uses ./build/bin/ecid and samples/ecid.yaml
 #   ECID=build-x/bin/ecid scripts/make-eid-samples.sh
 #
 # Every token is verified right after minting with `ecid eid verify`, against the verdict its
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ECID=${ECID:-./build/bin/ecid}
-CONFIG=${ECID_CONFIG_FILE:-config/ecid.yaml}
+CONFIG=${ECID_CONFIG_FILE:-samples/ecid.yaml}
 RS256_KEY=samples/eid/eid-rs256.pem
 ES256_KEY=samples/eid/eid-es256.pem
 OUT=${ECID_SAMPLES_OUT:-samples/court}  # another folder: for tests that re-mint and compare

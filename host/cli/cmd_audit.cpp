@@ -3,6 +3,10 @@
 #include <ecid/fields.hpp>
 #include <ecid/loader.hpp>
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.hpp"
@@ -58,6 +62,14 @@ int cmd_export(const GlobalOptions& g, const RangeOptions& bounds) {
   return kExitOk;
 }
 
+// The operating-system account behind this command, and the one sudo was run from if any.
+std::string who_is_asking() {
+  const passwd* pw = ::getpwuid(::getuid());
+  std::string who = pw ? pw->pw_name : "uid " + std::to_string(::getuid());
+  if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo) who += " (sudo by " + std::string(sudo) + ")";
+  return who;
+}
+
 int cmd_find(const GlobalOptions& g, const std::string& id, const RangeOptions& bounds) {
   const AuditRange range = bounds.parse();
   Config c = load(g);
@@ -71,6 +83,19 @@ int cmd_find(const GlobalOptions& g, const std::string& id, const RangeOptions& 
     rows = find_audit(c.audit_path, load_audit_key(o), id, range,
                       [&](uint64_t done, uint64_t total) { progress(done, total); });
   }
+  // The search is recorded before its answer is shown, like any other look-up of a person.
+  {
+    std::unique_ptr<AuditLog> trail = open_configured_audit(c);
+    AuditEvent e;
+    e.kind = kAuditSearch;
+    e.adapter = "ecid audit find";
+    e.purpose = "audit.search";
+    e.document_ref = "by " + who_is_asking();
+    e.subject_id = id;
+    e.outcome = std::to_string(rows.size()) + " rows found";
+    trail->append(e);
+    trail->close();
+  }
   for (const auto& row : rows) std::cout << audit_row_json(row) << "\n";
   if (!g.quiet) std::cerr << rows.size() << " look-ups of this person\n";
   return kExitOk;
@@ -79,7 +104,7 @@ int cmd_find(const GlobalOptions& g, const std::string& id, const RangeOptions& 
 int cmd_policy_show(const GlobalOptions& g) {
   Config c = load(g);
   AdapterRegistry registry;
-  for (const auto& dir : c.adapter_dirs) registry.load_directory(dir);
+  registry.load_configured(c);
   std::cout << "Effective policy (a query runs only if the manifest declares it AND the configuration grants it):\n";
   for (const auto& a : registry.loaded()) {
     const Manifest& m = a->manifest;

@@ -68,7 +68,7 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
 int cmd_adapters_list(const GlobalOptions& g, const std::string& format) {
   ecid::Config config = load(g);
   ecid::AdapterRegistry registry;
-  for (const auto& dir : config.adapter_dirs) registry.load_directory(dir);
+  registry.load_configured(config);
   if (format == "json") {
     nlohmann::ordered_json j;
     j["loaded"] = nlohmann::ordered_json::array();
@@ -78,6 +78,7 @@ int cmd_adapters_list(const GlobalOptions& g, const std::string& format) {
       e["version"] = a->manifest.version;
       e["abi"] = std::to_string(a->manifest.abi_major) + "." + std::to_string(a->manifest.abi_minor);
       e["library"] = a->manifest.library.string();
+      e["sha256"] = a->sha256;
       for (const auto& t : a->manifest.document_types) e["document_types"].push_back(t.root + "{" + t.namespace_uri + "}");
       j["loaded"].push_back(e);
     }
@@ -88,7 +89,8 @@ int cmd_adapters_list(const GlobalOptions& g, const std::string& format) {
     std::cout << "loaded (" << registry.loaded().size() << "):\n";
     for (const auto& a : registry.loaded()) {
       std::cout << "  " << a->manifest.name << " " << a->manifest.version << "  ABI " << a->manifest.abi_major << "."
-                << a->manifest.abi_minor << "  " << a->manifest.library.string() << "\n";
+                << a->manifest.abi_minor << "  " << a->manifest.library.string() << "\n      sha256 " << a->sha256
+                << "\n";
       for (const auto& t : a->manifest.document_types)
         std::cout << "      handles " << t.root << " {" << t.namespace_uri << "}\n";
     }

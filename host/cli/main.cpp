@@ -2,12 +2,17 @@
 // Exit codes: 0 all verified, 1 findings need attention, 2 bad input or configuration.
 #include <ecid/log.hpp>
 
+#include <sys/resource.h>
+
 #include <iostream>
 
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace ecid::cli;
+  // A core dump would carry register answers, tokens and keys to wherever cores are collected.
+  const rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
   CLI::App app{"ecid — checks sector documents against the population register through per-sector adapters.\n"
                "Exit codes: 0 all verified, 1 findings need attention, 2 bad input or configuration."};
   app.require_subcommand(1);

@@ -166,6 +166,9 @@ struct Engine::Impl {
   std::shared_ptr<RegisterBackend> population;
   std::unique_ptr<eid::Verifier> verifier;  // null when no issuer is configured
   std::unique_ptr<AuditLog> audit;          // null when no audit trail is configured
+  // The configured issuer is a test one (is_test_issuer): its "verified" means nothing, and the
+  // report and the audit trail say so on every verification.
+  bool test_issuer = false;
 
   // One audit row per query, refusals included, before the adapter sees any answer.
   void audit_round(const LoadedAdapter& a, const std::vector<PlannedQuery>& batch,
@@ -192,6 +195,7 @@ struct Engine::Impl {
         for (const auto& [f, v] : oa.records.front().values) e.fields_disclosed.emplace_back(field_name(f));
       e.outcome = std::string(answer_status_name(oa.status));
       if (oa.status == ECID_ANSWER_REFUSED || oa.status == ECID_ANSWER_REJECTED) e.outcome += ": " + oa.detail;
+      if (q.kind == ECID_Q_EID_ASSERTION && oa.source == "eid" && test_issuer) e.outcome += test_issuer_note();
       std::vector<AuditEvent> disclosures;
       for (const auto& [record, person] : oa.disclosed) {
         AuditEvent d = e;
@@ -202,6 +206,10 @@ struct Engine::Impl {
       for (AuditEvent& d : disclosures) events.push_back(std::move(d));
     }
     audit->append_batch(events);
+  }
+
+  std::string test_issuer_note() const {
+    return " (TEST issuer " + config.eid.issuer + ": not a genuine identity)";
   }
 
   // An identity assertion: signature and claims by the verifier, bound to the party's ID,
@@ -260,6 +268,7 @@ struct Engine::Impl {
     }
     oa.status = ECID_ANSWER_FOUND;
     oa.detail = "verified at account level " + std::to_string(claims.level.account);
+    if (test_issuer) oa.detail += test_issuer_note();
     oa.records.push_back(std::move(disclosed));
     oa.checks.push_back(std::move(checks));
   }
@@ -367,6 +376,9 @@ struct Engine::Impl {
       t.detail = oa.detail;
       if (!oa.records.empty())
         for (const auto& [f, v] : oa.records.front().values) t.fields_disclosed.push_back(f);
+      if (q.kind == ECID_Q_EID_ASSERTION && oa.source == "eid" && test_issuer && report.warnings.empty())
+        report.warnings.push_back("identity tokens were checked against the TEST issuer " + config.eid.issuer +
+                                  ", whose keys are published: no identity in this report is genuine");
       report.queries.push_back(std::move(t));
       answers.push_back(std::move(oa));
     }
@@ -492,11 +504,12 @@ Engine::Engine(const Config& config) : Engine(config, nullptr) {}
 
 Engine::Engine(const Config& config, std::shared_ptr<RegisterBackend> population) : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
-  for (const auto& dir : config.adapter_dirs) impl_->registry.load_directory(dir);
+  impl_->audit = open_configured_audit(config);  // first: no audit choice, nothing else is opened
+  impl_->registry.load_configured(config);
   impl_->population = population ? std::move(population) : open_configured_register(config);
-  impl_->audit = open_configured_audit(config);
   if (config.eid.enabled) {
     impl_->verifier = std::make_unique<eid::Verifier>(eid::verifier_config_from(config));
+    impl_->test_issuer = is_test_issuer(config.eid.issuer);
   }
 }
 

@@ -4,6 +4,10 @@
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
+#include "file_trust.hpp"
+
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <deque>
 #include <fstream>
@@ -42,6 +46,39 @@ std::vector<std::string> entry_symbols(const std::filesystem::path& p) {
   return out;
 }
 
+// SHA-256 of a file as lower-case hex; empty when it cannot be read.
+std::string file_sha256(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return {};
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) EVP_DigestUpdate(ctx, buf, static_cast<size_t>(in.gcount()));
+  unsigned char md[32];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+// Why `file`, once symbolic links are resolved, is not directly inside `folder`; empty if it is.
+std::string outside_folder_reason(const std::filesystem::path& file, const std::filesystem::path& folder) {
+  std::error_code ec;
+  const std::filesystem::path real = std::filesystem::canonical(file, ec);
+  if (ec) return file.string() + ": " + ec.message();
+  const std::filesystem::path real_folder = std::filesystem::canonical(folder, ec);
+  if (ec) return folder.string() + ": " + ec.message();
+  if (real.parent_path() != real_folder)
+    return "resolves to " + real.string() + ", outside the adapter folder " + real_folder.string();
+  return {};
+}
+
 std::string describe_types(const std::vector<DocumentType>& types) {
   std::string s;
   for (const auto& t : types) s += (s.empty() ? "" : ", ") + t.root + "{" + t.namespace_uri + "}";
@@ -62,10 +99,20 @@ void AdapterRegistry::refuse(const std::filesystem::path& file, std::string reas
   refused_.push_back({file, std::move(reason)});
 }
 
+void AdapterRegistry::load_configured(const Config& config) {
+  pinned_sha256_ = config.adapter_sha256;
+  for (const auto& dir : config.adapter_dirs) load_directory(dir);
+}
+
 void AdapterRegistry::load_directory(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     refuse(dir, "adapter folder does not exist or is not a folder");
+    return;
+  }
+  // Whoever can write the folder (or one above it) can make ecid run their code: refuse it whole.
+  if (std::string why = trust::unsafe_path_reason(dir); !why.empty()) {
+    refuse(dir, "untrusted adapter folder: " + why);
     return;
   }
   std::vector<std::filesystem::path> manifests;
@@ -78,6 +125,15 @@ void AdapterRegistry::load_directory(const std::filesystem::path& dir) {
 }
 
 bool AdapterRegistry::load_manifest_file(const std::filesystem::path& manifest_file) {
+  // Trust is decided from the filesystem before the manifest is believed or any code is mapped.
+  if (std::string why = outside_folder_reason(manifest_file, manifest_file.parent_path()); !why.empty()) {
+    refuse(manifest_file, "untrusted manifest: " + why);
+    return false;
+  }
+  if (std::string why = trust::unsafe_path_reason(manifest_file); !why.empty()) {
+    refuse(manifest_file, "untrusted manifest: " + why);
+    return false;
+  }
   auto adapter = std::make_unique<LoadedAdapter>();
   try {
     adapter->manifest = load_manifest(manifest_file);
@@ -112,9 +168,30 @@ bool AdapterRegistry::load_manifest_file(const std::filesystem::path& manifest_f
     refuse(lib, "library is not readable");
     return false;
   }
+  if (std::string why = outside_folder_reason(lib, manifest_file.parent_path()); !why.empty()) {
+    refuse(lib, "untrusted library: " + why);
+    return false;
+  }
+  if (std::string why = trust::unsafe_path_reason(lib); !why.empty()) {
+    refuse(lib, "untrusted library: " + why);
+    return false;
+  }
   if (!looks_like_elf(lib)) {
     refuse(lib, "not a shared library (no ELF header)");
     return false;
+  }
+  adapter->sha256 = file_sha256(lib);
+  if (!pinned_sha256_.empty()) {
+    auto pin = pinned_sha256_.find(m.name);
+    if (pin == pinned_sha256_.end()) {
+      refuse(lib, "adapter '" + m.name + "' is not in adapters.sha256 (the allow-list); its SHA-256 is " + adapter->sha256);
+      return false;
+    }
+    if (pin->second != adapter->sha256) {
+      refuse(lib, "SHA-256 " + adapter->sha256 + " is not the one adapters.sha256 pins for '" + m.name + "' (" +
+                      pin->second + ")");
+      return false;
+    }
   }
 
   boost::dll::shared_library library;

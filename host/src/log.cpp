@@ -55,15 +55,25 @@ std::string redact(std::string_view m) {
   return out;
 }
 
-void write(Level l, std::string_view message) {
-  if (static_cast<int>(l) < g_level.load()) return;
+namespace {
+
+void emit(Level l, const char* label, std::string_view message) {
   std::string line = redact(message);
   std::lock_guard lock(g_mutex);
   if (g_sink) {
     g_sink(l, line);
   } else {
-    std::fprintf(stderr, "ecid: %s: %s\n", level_name(l), line.c_str());
+    std::fprintf(stderr, "ecid: %s: %s\n", label, line.c_str());
   }
 }
+
+}  // namespace
+
+void write(Level l, std::string_view message) {
+  if (static_cast<int>(l) < g_level.load()) return;
+  emit(l, level_name(l), message);
+}
+
+void security(std::string_view message) { emit(Level::Error, "SECURITY WARNING", message); }
 
 }  // namespace ecid::log

@@ -44,6 +44,7 @@ std::string render_text(const DocumentReport& r, bool show_queries) {
   out += "  [" + r.adapter + " " + r.adapter_version + "]";
   if (!r.document_ref.empty()) out += "  ref " + r.document_ref;
   out += "\n";
+  for (const auto& w : r.warnings) out += "  WARNING: " + w + "\n";
   size_t w_subject = 7, w_code = 7, w_field = 5;
   for (const auto& f : r.findings) {
     w_subject = std::max(w_subject, display_width(f.subject_ref));
@@ -99,6 +100,7 @@ std::string render_json(const std::vector<DocumentReport>& reports) {
     d["adapter"] = r.adapter;
     d["adapter_version"] = r.adapter_version;
     d["document_ref"] = r.document_ref;
+    if (!r.warnings.empty()) d["warnings"] = r.warnings;
     d["rounds"] = r.rounds;
     d["elapsed_ms"] = r.elapsed_ms;
     nlohmann::ordered_json fs = nlohmann::ordered_json::array();

@@ -23,6 +23,9 @@
 
 namespace {
 
+// The unaudited runs say so explicitly, as a configuration without a trail must.
+const std::string kNoAudit = "audit:\n  enabled: false\n";
+
 using namespace collate_test;
 using Clock = std::chrono::steady_clock;
 
@@ -64,7 +67,7 @@ class Resume : public ::testing::Test {
     const size_t policy = yaml.find("\npolicy:");
     const size_t after = yaml.find("\n\n", policy + 1);
     yaml = "adapters:\n  directories: [" + std::string(ECID_ADAPTER_DIR) + "]\nregister:\n  backend: embedded\n  path: " +
-           o.path + "\n" + yaml.substr(policy + 1, after - policy) + "\n";
+           o.path + "\n" + yaml.substr(policy + 1, after - policy) + "\n" + kNoAudit;
     write_file(dir_->path() / "ecid.yaml", yaml);
   }
   static void TearDownTestSuite() { delete dir_; }
@@ -259,6 +262,7 @@ TEST_F(Resume, TheCommandAuditsEveryQueryWhenTheConfigurationHasAnAuditTrail) {
   write_file(batch, make_batch(600));
   const fs::path audited_dir = dir() / "cli-audit";  // absent: created with its key on first use
   std::string yaml = read_file(dir() / "ecid.yaml");
+  yaml.erase(yaml.find(kNoAudit), kNoAudit.size());
   yaml += "audit:\n  path: " + (audited_dir / "audit.db").string() + "\n  key_file: " + (audited_dir / "audit.key").string() +
           "\n  anchor_file: " + (audited_dir / "audit.anchors").string() + "\n";
   write_file(dir() / "ecid-audit.yaml", yaml);

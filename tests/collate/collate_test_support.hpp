@@ -97,7 +97,7 @@ class FakeRegister : public ecid::RegisterBackend {
 
 // The shipped configuration with the build's adapters.
 inline ecid::Config config_for(const fs::path& register_path = {}) {
-  ecid::Config c = ecid::load_config(fs::path(ECID_SOURCE_DIR) / "config/ecid.yaml");
+  ecid::Config c = ecid::load_config(fs::path(ECID_SOURCE_DIR) / "samples/ecid.yaml");
   c.adapter_dirs = {fs::path(ECID_ADAPTER_DIR)};
   c.population.backend = "embedded";
   c.population.path = register_path;

@@ -152,7 +152,8 @@ TEST_F(CourtEid, VerifiedFilerWithEachAlgorithm) {
     EXPECT_EQ(fs[0].code, static_cast<uint32_t>(ECID_FINDING_IDENTITY_VERIFIED));
     EXPECT_EQ(fs[0].severity, static_cast<uint32_t>(ECID_SEVERITY_OK));
     EXPECT_EQ(fs[0].value, "level 2");
-    EXPECT_EQ(fs[0].detail, "verified at account level 2");
+    // The test issuer (a .invalid host) is named in the finding: nothing it verifies is genuine.
+    EXPECT_EQ(fs[0].detail, "verified at account level 2 (TEST issuer https://issuer.court-test.invalid: not a genuine identity)");
     // Both parties verify and are served: the whole filing needs no attention.
     EXPECT_EQ(r.exit_class(), 0) << describe(r.findings);
     EXPECT_EQ(r.rounds, 1u);

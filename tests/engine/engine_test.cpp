@@ -67,7 +67,8 @@ RegisterRecord person(const std::string& id, const std::string& name, const std:
 
 Config test_config(const std::string& fields = "[full_name, birth_date, sex, personal_id, legacy_id, current_residence]") {
   std::string yaml = "adapters:\n  directories: [\"" + std::string(ECID_TEST_ADAPTER_DIR) +
-                     "\"]\nregister:\n  backend: embedded\n  path: unused.db\npolicy:\n  probe:\n    test.lookup:\n"
+                     "\"]\nregister:\n  backend: embedded\n  path: unused.db\naudit:\n  enabled: false\n"
+                     "policy:\n  probe:\n    test.lookup:\n"
                      "      legal_basis: \"test\"\n      fields: " + fields + "\n";
   return parse_config(yaml, "/tmp");
 }

@@ -567,7 +567,7 @@ TEST(HttpSample, ConfigWorksWithTheMocksDefaults) {
   EXPECT_EQ(http.client_id, defaults.client_id);
   EXPECT_EQ(http.client_secret, defaults.client_secret);
   // Only the register differs from the main configuration.
-  Config main = load_config(std::filesystem::path(ECID_SOURCE_DIR) / "config/ecid.yaml");
+  Config main = load_config(std::filesystem::path(ECID_SOURCE_DIR) / "samples/ecid.yaml");
   EXPECT_EQ(config.adapter_dirs, main.adapter_dirs);
   ASSERT_EQ(config.policy.size(), main.policy.size());
   for (size_t i = 0; i < main.policy.size(); ++i) {

@@ -64,6 +64,9 @@ file(WRITE ${WORK}/ecid.yaml "adapters:
 register:
   backend: embedded
   path: r.db
+audit:
+  path: audit/audit.db
+  key_file: keys/audit.key
 policy:
   permit:
     template.permit:

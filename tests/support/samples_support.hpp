@@ -161,7 +161,7 @@ inline std::string normalised_rounds(const std::string& cell) {
 // The shipped configuration, so the shipped policy (and the sample eID issuer) is what the
 // samples run under; the audit trail goes to `dir`.
 inline ecid::Config shipped_config(const fs::path& register_path, const fs::path& dir = folder()) {
-  ecid::Config c = ecid::load_config(fs::path(ECID_SOURCE_DIR) / "config/ecid.yaml");
+  ecid::Config c = ecid::load_config(fs::path(ECID_SOURCE_DIR) / "samples/ecid.yaml");
   c.adapter_dirs = {fs::path(ECID_ADAPTER_DIR)};
   c.population.backend = "embedded";
   c.population.path = register_path;

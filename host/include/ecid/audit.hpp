@@ -30,6 +30,9 @@ inline constexpr std::string_view kAuditPolicyRefusal = "policy_refusal";
 // One row per person an answer disclosed who is not the query's subject (a candidate of a name
 // search, the holder of a legacy ID), so that this person's access request finds the look-up.
 inline constexpr std::string_view kAuditDisclosure = "register_disclosure";
+// `ecid audit find` itself: who searched the trail for whom, and when. Re-identifying a
+// pseudonym is a look-up of that person too.
+inline constexpr std::string_view kAuditSearch = "audit_search";
 
 // What the engine reports. The store keeps every member except subject_id, which it replaces by
 // its pseudonym. No member other than subject_id may contain personal data.

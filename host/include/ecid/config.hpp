@@ -5,6 +5,7 @@
 #include <ecid/register.hpp>
 
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,7 +34,9 @@ struct HttpRegisterConfig {
   std::string base_url;
   std::string token_url;
   std::string client_id;
-  std::string client_secret;  // never logged
+  // Never logged. From client_secret_file (mode 0600) or client_secret_env; written inline
+  // only for a loopback register (the mock's well-known secret).
+  std::string client_secret;
   std::string ca_file;
   std::string client_cert;
   std::string client_key;
@@ -69,8 +72,13 @@ struct EidConfig {
 struct Config {
   std::filesystem::path file;  // where it was read from; empty when built in code
   std::vector<std::filesystem::path> adapter_dirs;
+  // adapters.sha256: adapter name -> SHA-256 of its library. When set, only these load.
+  std::map<std::string, std::string> adapter_sha256;
   RegisterConfig population;
-  std::filesystem::path audit_path;        // empty: no audit trail
+  std::filesystem::path audit_path;        // empty: no audit trail (only with audit_disabled)
+  // `audit: {enabled: false}`: the operator's explicit choice to query without a trail. Without
+  // it, an engine refuses a configuration that has no audit path.
+  bool audit_disabled = false;
   std::filesystem::path audit_key_file;    // HMAC key for subject pseudonyms; created if absent
   std::filesystem::path audit_anchor_file; // chain heads, for detecting truncation
   uint64_t audit_anchor_every = 10000;
@@ -80,12 +88,22 @@ struct Config {
 };
 
 // Reads and validates a configuration file. Relative paths are resolved against its folder.
+// `extends: FILE` at the top level reads FILE first; each section this file has replaces that
+// section of FILE. Refused: a file (or a folder above it) that someone other than root or the
+// user running ecid could write, since it names the code ecid loads (docs/security.md).
 Config load_config(const std::filesystem::path& file);
 // Same from text; `base_dir` resolves relative paths; `name` is used in error messages.
 Config parse_config(std::string_view yaml, const std::filesystem::path& base_dir,
                     std::string_view name = "<config>");
 
-// The configuration file ecid uses when none is given: $ECID_CONFIG, else ./config/ecid.yaml.
+// The configuration file ecid uses when none is given: $ECID_CONFIG; else, for an ecid run from
+// its build tree, the source tree's config/ecid.yaml; else the system path (/etc/ecid/ecid.yaml
+// for an install to /usr). Never a path relative to the current folder.
 std::filesystem::path default_config_path();
+
+// True for an issuer that can only be a test one: its host is in a name space reserved for
+// tests (.invalid, .test, .example, .localhost, example.com/net/org) or is a loopback address.
+// Every run that trusts one says so on stderr, in the report and in the audit trail.
+bool is_test_issuer(std::string_view issuer);
 
 }  // namespace ecid

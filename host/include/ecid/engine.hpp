@@ -45,6 +45,8 @@ struct DocumentReport {
   std::string error;
   std::vector<Finding> findings;
   std::vector<QueryTrace> queries;
+  // Said by the host, not the adapter: e.g. identities verified against a test issuer.
+  std::vector<std::string> warnings;
   uint32_t rounds = 0;
   double elapsed_ms = 0;
   // 0 all verified, 1 something needs attention, 2 the document could not be checked.

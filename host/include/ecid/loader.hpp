@@ -3,10 +3,12 @@
 // One bad adapter is refused with a one-line reason and never stops the others.
 #pragma once
 
+#include <ecid/config.hpp>
 #include <ecid/contract.h>
 #include <ecid/manifest.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@ struct LoadedAdapter {
   Manifest manifest;
   const ecid_adapter_v1* descriptor = nullptr;  // static in the adapter library
   void* instance = nullptr;                     // from descriptor->create
+  std::string sha256;                           // of the library file, hex (for adapters.sha256)
 };
 
 struct RefusedAdapter {
@@ -35,7 +38,11 @@ class AdapterRegistry {
   AdapterRegistry(const AdapterRegistry&) = delete;
   AdapterRegistry& operator=(const AdapterRegistry&) = delete;
 
-  // Loads every *.manifest.yaml in `dir` (sorted by name). A missing folder is a refusal.
+  // The configuration's adapter folders, under its SHA-256 allow-list (adapters.sha256) if any.
+  void load_configured(const Config& config);
+  // Loads every *.manifest.yaml in `dir` (sorted by name). A missing folder is a refusal, and
+  // so is a folder, manifest or library that someone other than root or the user running ecid
+  // could have written, or that leaves the folder through a symbolic link (docs/security.md).
   void load_directory(const std::filesystem::path& dir);
   // Loads one adapter from its manifest; returns false and records the refusal on failure.
   bool load_manifest_file(const std::filesystem::path& manifest_file);
@@ -49,6 +56,7 @@ class AdapterRegistry {
  private:
   void refuse(const std::filesystem::path& file, std::string reason);
   const ecid_host_services* services_;
+  std::map<std::string, std::string> pinned_sha256_;  // adapter name -> hex; empty: no allow-list
   std::vector<std::unique_ptr<LoadedAdapter>> loaded_;
   std::vector<RefusedAdapter> refused_;
 };

@@ -23,5 +23,8 @@ inline void debug(std::string_view m) { write(Level::Debug, m); }
 inline void info(std::string_view m) { write(Level::Info, m); }
 inline void warn(std::string_view m) { write(Level::Warn, m); }
 inline void error(std::string_view m) { write(Level::Error, m); }
+// A weakened security setting or a test credential in use: written whatever the level (-q does
+// not silence it), as "ecid: SECURITY WARNING: ...", and through the sink like any other line.
+void security(std::string_view m);
 
 }  // namespace ecid::log

@@ -8,6 +8,7 @@
 // real head, so several processes serialise on SQLite's write lock and never fork the chain. The
 // SQLite work and each batch's fsync thus overlap with the appenders' next rows.
 #include "audit/audit_store.hpp"
+#include "file_trust.hpp"
 
 #include <ecid/config.hpp>
 #include <ecid/fields.hpp>
@@ -672,7 +673,11 @@ void AuditLog::close() { impl_->close(); }
 // exist: the operator then only has to keep that file safe. Never logged.
 void ensure_audit_key(const std::filesystem::path& file) {
   if (file.empty() || std::filesystem::exists(file)) return;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  // The key's own folder, private: it is kept apart from the trail it pseudonymises.
+  if (file.has_parent_path() && !std::filesystem::exists(file.parent_path())) {
+    std::filesystem::create_directories(file.parent_path());
+    std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all);
+  }
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("cannot generate the audit key");
   static const char* hex = "0123456789abcdef";
@@ -744,6 +749,9 @@ void make_disclosure(AuditEvent& e, uint32_t query_kind, std::string_view person
 }
 
 std::unique_ptr<AuditLog> open_configured_audit(const Config& config) {
+  if (config.audit_path.empty() && !config.audit_disabled)
+    throw ConfigError("no audit trail is configured: register queries need an `audit:` section (or the explicit "
+                      "`audit: {enabled: false}`)");
   if (config.audit_path.empty()) return nullptr;
   AuditOptions ao;
   ao.path = config.audit_path;
@@ -768,17 +776,12 @@ std::string load_audit_key(const AuditOptions& options) {
   if (inline_key) {
     key = trim(options.key);
   } else {
-    const std::filesystem::path& file = options.key_file;
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0)
-      throw AuditError("cannot read audit key file " + file.string() + ": " + std::strerror(errno));
-    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-      log::warn("audit key file " + file.string() + " can be read by group or others; chmod 600 it");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw AuditError("cannot read audit key file " + file.string());
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    key = trim(text);
-    OPENSSL_cleanse(text.data(), text.size());
+    // A key others can read re-identifies every pseudonym: refused, not warned about.
+    try {
+      key = trust::read_secret_file(options.key_file, "audit key file");
+    } catch (const std::runtime_error& e) {
+      throw AuditError(e.what());
+    }
   }
   if (key.size() < audit::kMinKeyBytes)
     throw AuditError("the audit key is shorter than " + std::to_string(audit::kMinKeyBytes) + " bytes");

@@ -598,7 +598,7 @@ struct Collation::Impl {
 
 Collation::Collation(const Config& config, std::shared_ptr<RegisterBackend> population) : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
-  for (const auto& dir : config.adapter_dirs) impl_->registry.load_directory(dir);
+  impl_->registry.load_configured(config);
   if (population) {
     impl_->population = std::move(population);
   } else {
