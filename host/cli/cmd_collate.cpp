@@ -2,6 +2,7 @@
 // streamed, resumable. docs/collation.md.
 #include <ecid/audit.hpp>
 #include <ecid/collate.hpp>
+#include <ecid/interrupt.hpp>
 #include <ecid/log.hpp>
 
 #include <CLI/CLI.hpp>
@@ -118,6 +119,8 @@ int cmd_collate(const GlobalOptions& g, const CollateCli& c) {
   }
   const bool tty = isatty(STDERR_FILENO) && !g.quiet;
   if (tty) o.progress = draw_progress;
+  interrupt::install();
+  o.stop = [] { return interrupt::requested() != 0; };
   Collation collation(config);
   for (const auto& r : collation.adapters().refused())
     if (!g.quiet) std::cerr << "ecid: warning: adapter refused: " << r.file.string() << ": " << r.reason << "\n";
@@ -130,6 +133,13 @@ int cmd_collate(const GlobalOptions& g, const CollateCli& c) {
   }
   if (tty) std::fprintf(stderr, "\n");
   if (audit) audit->close();
+  if (summary.interrupted) {
+    const int sig = interrupt::requested();
+    std::cerr << "ecid: stopped by " << interrupt::name(sig) << " after " << thousands(summary.records)
+              << " records; their results, audit rows and checkpoint are saved: run the same command again to "
+                 "continue\n";
+    return interrupt::exit_code(sig);
+  }
   if (!g.quiet) print_summary(summary);
   return summary.exit_class() == 0 ? kExitOk : kExitAttention;
 }
@@ -157,8 +167,15 @@ void add_collate_commands(CLI::App& app, const GlobalOptions& g, CommandTable& t
       "line and byte offset; they never stop the batch.\n"
       "Audit: when the configuration has an audit: section, every register query gets one row in the audit trail, "
       "as with ecid check; a resumed run never writes a row twice.\n"
+      "Stopping: on SIGINT or SIGTERM (Ctrl-C) no new chunk is started; the chunks being collated are finished and "
+      "committed with their audit rows and a checkpoint, then ecid exits with 130 or 143 (run the same command "
+      "again to continue). A second signal ends it at once, as kill -9 would.\n"
+      "Files: the results, OUT.partial and the checkpoint folder's files are created mode 0640 (the folder 0750), "
+      "never through a symbolic link and never into another user's file: such a name is refused, as is a checkpoint "
+      "folder that is a link, another user's, or writable by others. The input must be a regular file (not a FIFO "
+      "or a device).\n"
       "Exit codes: 0 every record verified; 1 some records need attention (mismatch, not found, bad record, ...); "
-      "2 bad input or configuration, or the run failed (run it again to continue).");
+      "2 bad input or configuration, or the run failed (run it again to continue); 130/143 stopped by SIGINT/SIGTERM.");
   cmd->add_option("file", c->file, "The batch file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", c->out, "Results CSV (default: FILE.results.csv)");
   cmd->add_option("--format", c->format, "csv, xml, or auto: detected from the first character")

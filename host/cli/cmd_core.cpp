@@ -5,10 +5,12 @@
 #include <ecid/engine.hpp>
 #include <ecid/fields.hpp>
 #include <ecid/findings.hpp>
+#include <ecid/interrupt.hpp>
 #include <ecid/loader.hpp>
 #include <ecid/log.hpp>
 #include <ecid/report.hpp>
 #include <ecid/register_schema.hpp>
+#include <ecid/safe_files.hpp>
 #include <ecid/seed.hpp>
 
 #include <CLI/CLI.hpp>
@@ -18,9 +20,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace ecid::cli {
 
@@ -53,17 +53,10 @@ void ProgressLine::operator()(uint64_t done, uint64_t total) {
 
 namespace {
 
-bool read_file(const std::string& path, std::string& out, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read file";
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
+// What ecid check reads of one document, checked before reading: /dev/zero or a FIFO would
+// otherwise be read until memory runs out. Larger than any sector document (the court adapter
+// takes 4 MiB); batches go to ecid collate, which streams them.
+constexpr uint64_t kMaxCheckDocumentBytes = uint64_t{64} << 20;
 
 int cmd_adapters_list(const GlobalOptions& g, const std::string& format) {
   ecid::Config config = load(g);
@@ -106,17 +99,24 @@ int cmd_check(const GlobalOptions& g, const std::vector<std::string>& files, con
   ecid::Engine engine(config);
   for (const auto& r : engine.adapters().refused())
     if (!g.quiet) std::cerr << "ecid: warning: adapter refused: " << r.file.string() << ": " << r.reason << "\n";
+  // SIGINT/SIGTERM: the document being checked is finished (or abandoned before its next
+  // register queries), its audit rows committed, and the reports so far printed.
+  ecid::interrupt::install();
+  engine.set_stop([] { return ecid::interrupt::requested() != 0; });
   std::vector<ecid::DocumentReport> reports;
   int worst = kExitOk;
+  size_t checked = 0;
   for (const auto& file : files) {
-    std::string bytes, error;
+    if (ecid::interrupt::requested()) break;
     ecid::DocumentReport report;
-    if (!read_file(file, bytes, error)) {
+    try {
+      report = engine.check(file, ecid::read_regular_file(file, kMaxCheckDocumentBytes));
+    } catch (const ecid::UnsafeFileError& e) {
       report.file = file;
-      report.error = error;
-    } else {
-      report = engine.check(file, bytes);
+      report.error = e.what();
     }
+    if (report.interrupted) break;
+    ++checked;
     worst = std::max(worst, report.exit_class());
     if (format == "json") {
       reports.push_back(std::move(report));
@@ -125,6 +125,12 @@ int cmd_check(const GlobalOptions& g, const std::vector<std::string>& files, con
     }
   }
   if (format == "json") std::cout << ecid::render_json(reports);
+  if (const int sig = ecid::interrupt::requested(); sig != 0 && checked < files.size()) {
+    std::cout.flush();
+    std::cerr << "ecid: stopped by " << ecid::interrupt::name(sig) << ": " << checked << " of " << files.size()
+              << " documents checked and reported; the others were not checked\n";
+    return ecid::interrupt::exit_code(sig);
+  }
   return worst;
 }
 
@@ -223,6 +229,12 @@ void add_core_commands(CLI::App& app, const GlobalOptions& g, CommandTable& tabl
   check->add_option("files", co->files, "Sector documents (XML)")->required();
   check->add_option("--format", co->format, "text (a table for people) or json")->check(CLI::IsMember({"text", "json"}));
   check->add_flag("--queries", co->show_queries, "Also list every register query and who answered it");
+  check->footer(
+      "Documents must be regular files of at most 64 MiB: a FIFO, a device, a directory or a larger file is refused "
+      "unread (that document's report says why; exit code 2). Larger batches: ecid collate.\n"
+      "SIGINT or SIGTERM (Ctrl-C): the document being checked is finished, or abandoned before its next register "
+      "queries; every query answered has its audit row; the reports of the documents checked are printed (--format "
+      "json: still one valid JSON document); exit code 130 or 143. A second signal ends ecid at once.");
   table.add(check, [&g, co] { return cmd_check(g, co->files, co->format, co->show_queries); });
 
   struct SeedCli {

@@ -1,5 +1,6 @@
 // ecid — the command line of the ecid plugin host.
-// Exit codes: 0 all verified, 1 findings need attention, 2 bad input or configuration.
+// Exit codes: 0 all verified, 1 findings need attention, 2 bad input or configuration,
+// 130/143 stopped by SIGINT/SIGTERM (what was finished is reported, audited and checkpointed).
 #include <ecid/log.hpp>
 
 #include <sys/resource.h>
@@ -14,7 +15,9 @@ int main(int argc, char** argv) {
   const rlimit no_core{0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
   CLI::App app{"ecid — checks sector documents against the population register through per-sector adapters.\n"
-               "Exit codes: 0 all verified, 1 findings need attention, 2 bad input or configuration."};
+               "Exit codes: 0 all verified, 1 findings need attention, 2 bad input or configuration, 130/143 stopped "
+               "by SIGINT/SIGTERM before the end (the work finished is reported with its audit rows committed; "
+               "ecid collate continues from its checkpoint when run again)."};
   app.require_subcommand(1);
   GlobalOptions g;
   app.add_option("-c,--config", g.config_path, "Configuration file (default: $ECID_CONFIG, else config/ecid.yaml)");

@@ -169,6 +169,7 @@ struct Engine::Impl {
   // The configured issuer is a test one (is_test_issuer): its "verified" means nothing, and the
   // report and the audit trail say so on every verification.
   bool test_issuer = false;
+  std::function<bool()> stop;  // see Engine::set_stop
 
   // One audit row per query, refusals included, before the adapter sees any answer.
   void audit_round(const LoadedAdapter& a, const std::vector<PlannedQuery>& batch,
@@ -468,6 +469,17 @@ struct Engine::Impl {
         report.error = a->manifest.name + " adapter asked for more than " + std::to_string(ECID_MAX_ROUNDS) + " rounds";
         return finish(report);
       }
+      if (stop && stop()) {
+        report.interrupted = true;
+        report.error = "interrupted before round " + std::to_string(round) + "'s register queries";
+        // The rows of the rounds answered so far are committed now, not at some later flush.
+        try {
+          if (audit) audit->flush();
+        } catch (const std::exception& e) {
+          report.error += std::string("; the audit trail could not be written: ") + e.what();
+        }
+        return finish(report);
+      }
       report.rounds = round + 1;
       run_round(*a, st, answers, report);
       refresh_views();
@@ -524,6 +536,8 @@ Engine::~Engine() {
 }
 
 const AdapterRegistry& Engine::adapters() const { return impl_->registry; }
+
+void Engine::set_stop(std::function<bool()> stop) { impl_->stop = std::move(stop); }
 
 DocumentReport Engine::check(std::string_view file_name, std::string_view bytes) {
   return impl_->check(file_name, bytes);

@@ -64,6 +64,11 @@ struct CollationOptions {
   std::filesystem::path audit_db;  // the audit database `audit` writes to (read when resuming)
   // Called from the thread that called run(), about ten times a second at most.
   std::function<void(const CollationProgress&)> progress;
+  // Checked between chunks (and while indexing and prefetching): once it returns true, no new
+  // chunk is started; the chunks already being collated are committed (results rows, audit
+  // rows, checkpoint) and run() returns with `interrupted` set. The same call continues later.
+  // The command line sets it from SIGINT and SIGTERM (ecid/interrupt.hpp).
+  std::function<bool()> stop;
   // Called after each chunk's rows are written (with the records written so far), before the
   // checkpoint that may follow. An exception thrown here stops the run the way a crash would;
   // tests use it to interrupt a run at a chosen chunk.
@@ -86,6 +91,9 @@ struct CollationSummary {
   std::string job;     // the job id (also in audit document references)
   std::filesystem::path results;
   double seconds = 0;  // of this process's run
+  // Stopped by options.stop before the end: `results` is the partial file, the checkpoint
+  // continues the run, and the counts are those of the records committed so far.
+  bool interrupted = false;
   // 0: every record verified; 1: some record needs attention.
   int exit_class() const { return attention == 0 ? 0 : 1; }
 };

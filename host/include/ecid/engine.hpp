@@ -7,6 +7,7 @@
 #include <ecid/register.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,6 +50,9 @@ struct DocumentReport {
   std::vector<std::string> warnings;
   uint32_t rounds = 0;
   double elapsed_ms = 0;
+  // Abandoned because Engine's stop predicate turned true before a round's queries; `error`
+  // says so. The rounds already answered are audited; no finding is released.
+  bool interrupted = false;
   // 0 all verified, 1 something needs attention, 2 the document could not be checked.
   int exit_class() const;
 };
@@ -65,6 +69,10 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   const AdapterRegistry& adapters() const;
+  // Checked before each round's register queries; once it returns true, check() abandons the
+  // document (report.interrupted) rather than query more. Set before checking; commands set it
+  // from SIGINT and SIGTERM (ecid/interrupt.hpp).
+  void set_stop(std::function<bool()> stop);
   // Thread-safe: several documents may be checked at once.
   DocumentReport check(std::string_view file_name, std::string_view bytes);
 

@@ -14,6 +14,7 @@
 #include <ecid/fields.hpp>
 #include <ecid/log.hpp>
 #include <ecid/personal_id.hpp>
+#include <ecid/safe_files.hpp>
 
 #include <fcntl.h>
 #include <openssl/rand.h>
@@ -277,7 +278,7 @@ struct AuditLog::Impl {
 
   void open_anchor_file() {
     const bool existed = std::filesystem::exists(options.anchor_file);
-    anchor_fd = ::open(options.anchor_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    anchor_fd = open_private(options.anchor_file, O_WRONLY | O_APPEND | O_CREAT);
     if (anchor_fd < 0)
       throw AuditError("cannot open anchor file " + options.anchor_file.string() + ": " + std::strerror(errno));
     if (!existed) {

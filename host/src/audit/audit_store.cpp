@@ -1,5 +1,7 @@
 #include "audit/audit_store.hpp"
 
+#include <ecid/safe_files.hpp>
+
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <unistd.h>
@@ -272,7 +274,7 @@ Database::Database(const std::filesystem::path& path, bool read_only, std::chron
   if (!read_only) {
     // Pseudonymised rows are still personal data: a new trail is not world-readable. SQLite
     // gives its -wal and -shm files the database's mode; an empty file is an empty database.
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    const int fd = open_private(path, O_RDWR | O_CREAT);
     if (fd < 0)  // SQLite would only say "unable to open database file"
       throw AuditError("cannot open audit database " + path.string() + ": " + std::strerror(errno));
     ::close(fd);

@@ -117,8 +117,7 @@ BatchKeyCollector::BatchKeyCollector(const std::filesystem::path& dir, unsigned 
   parts_.resize(std::max(1u, partitions));
   for (size_t i = 0; i < parts_.size(); ++i) {
     parts_[i].path = dir / ("pass1." + std::to_string(i) + ".bin");
-    parts_[i].file = std::fopen(parts_[i].path.c_str(), "wb");
-    if (!parts_[i].file) throw std::runtime_error("cannot create " + parts_[i].path.string());
+    parts_[i].file = create_stream(parts_[i].path);
     std::setvbuf(parts_[i].file, nullptr, _IOFBF, 1 << 16);
   }
 }

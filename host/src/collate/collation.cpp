@@ -3,6 +3,7 @@
 #include <ecid/audit.hpp>
 #include <ecid/collate.hpp>
 #include <ecid/log.hpp>
+#include <ecid/safe_files.hpp>
 
 #include "collate/batch_index.hpp"
 #include "collate/chunk.hpp"
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -191,6 +193,9 @@ std::map<uint64_t, uint64_t> audited_chunks(const fs::path& db, const std::strin
 
 // A reader thread, `threads` workers and the calling thread committing results in chunk order.
 // At most `max_in_flight` chunks exist at once (read, being processed, or waiting to commit).
+// When `drain` turns true (checked by the committing thread), no chunk is read or started any
+// more; the chunks already being processed are committed, in order, then run() returns, with
+// cut_short() true if chunks were left. Work a register has answered is never thrown away.
 template <class Result>
 class Pipeline {
  public:
@@ -199,7 +204,8 @@ class Pipeline {
 
   // `on_read` runs on the reader thread, in chunk order, right after a chunk is read.
   void run(BatchReader& reader, size_t chunk_records, uint64_t first_index, unsigned threads, Work work,
-           Commit commit, std::function<void()> idle, std::function<void(RawChunk&)> on_read = {}) {
+           Commit commit, std::function<void()> idle, std::function<void(RawChunk&)> on_read = {},
+           const std::function<bool()>& drain = {}) {
     const size_t max_in_flight = 2 * static_cast<size_t>(threads) + 1;
     std::thread reader_thread([&] {
       try {
@@ -207,14 +213,22 @@ class Pipeline {
         while (true) {
           {
             std::unique_lock lock(mutex_);
-            changed_.wait(lock, [&] { return stop_ || in_flight_ < max_in_flight; });
+            changed_.wait(lock, [&] { return stop_ || draining_ || in_flight_ < max_in_flight; });
             if (stop_) return;
+            if (draining_) {
+              cut_short_ = true;
+              break;
+            }
           }
           auto chunk = std::make_unique<RawChunk>();
           if (!reader.next(chunk_records, *chunk)) break;
           chunk->index = index++;
           if (on_read) on_read(*chunk);
           std::lock_guard lock(mutex_);
+          if (draining_) {
+            cut_short_ = true;
+            break;
+          }
           todo_.push_back(std::move(chunk));
           ++in_flight_;
           changed_.notify_all();
@@ -255,6 +269,14 @@ class Pipeline {
     uint64_t next = first_index;
     try {
       while (true) {
+        if (drain && !draining_ && drain()) {
+          std::lock_guard lock(mutex_);
+          draining_ = true;
+          if (!todo_.empty() || !reader_done_) cut_short_ = true;
+          in_flight_ -= todo_.size();  // read, not started: dropped, they come again next run
+          todo_.clear();
+          changed_.notify_all();
+        }
         Result r;
         {
           std::unique_lock lock(mutex_);
@@ -292,6 +314,8 @@ class Pipeline {
     if (error) std::rethrow_exception(error);
   }
 
+  bool cut_short() const { return cut_short_; }
+
  private:
   void fail(std::exception_ptr e) {
     std::lock_guard lock(mutex_);
@@ -307,8 +331,14 @@ class Pipeline {
   size_t in_flight_ = 0;
   bool reader_done_ = false;
   bool stop_ = false;
+  bool draining_ = false;
+  bool cut_short_ = false;
   std::exception_ptr error_;
 };
+
+// Thrown to leave the index and prefetch passes when options.stop turns true: they keep no
+// partial progress, so nothing needs committing.
+struct Interrupted {};
 
 struct IndexResult {
   uint64_t records = 0;
@@ -358,7 +388,6 @@ struct Collation::Impl {
     const auto started = Clock::now();
     CollationOptions o = in;
     if (o.input.empty()) throw CollationError("no input file");
-    if (!fs::is_regular_file(o.input)) throw CollationError("input '" + o.input.string() + "' is not a readable file");
     if (o.output.empty()) o.output = o.input.string() + ".results.csv";
     if (o.checkpoint_dir.empty()) o.checkpoint_dir = o.output.string() + ".checkpoint";
     if (o.chunk_records == 0 || o.chunk_records > (1u << 22)) throw CollationError("--chunk must be 1 to 4194304 records");
@@ -384,10 +413,20 @@ struct Collation::Impl {
 
     Checkpoint state;
     CollationSummary summary;
+    // The folder holds prefetched register answers and is where every temporary file goes: it
+    // must be this user's and closed to others before anything is read from or written to it.
+    try {
+      ensure_private_dir(o.checkpoint_dir);
+    } catch (const UnsafeFileError& e) {
+      throw CollationError(e.what());
+    }
     if (o.restart) {
+      if (std::string kept = collate::remove_checkpoint_dir(o.checkpoint_dir); !kept.empty())
+        throw CollationError("--restart: checkpoint folder " + o.checkpoint_dir.string() +
+                             " holds files ecid did not write (" + kept + "): name another folder with --checkpoint");
       std::error_code ignored;
-      fs::remove_all(o.checkpoint_dir, ignored);
-      fs::remove(partial, ignored);
+      fs::remove(partial, ignored);  // a link itself, never what it points to
+      ensure_private_dir(o.checkpoint_dir);
     }
     if (fs::exists(checkpoint_file)) {
       try {
@@ -408,12 +447,22 @@ struct Collation::Impl {
       summary.resumed_at_record = state.position.record;
       log::info("collate: continuing job " + state.job + " after " + std::to_string(state.chunks) + " chunks");
     } else {
-      fs::create_directories(o.checkpoint_dir);
       state.job = random_job_id();
       state.identity = identity;
       write_file_atomically(checkpoint_file, state.to_json().dump(1));
     }
     for (const std::string& w : reader.warnings()) log::warn("collate: " + w);
+    // Before any register query: a results file that cannot be written safely (a planted link,
+    // another user's file) stops the run here, not after the passes that query the register.
+    const bool fresh_output = state.chunks == 0 && state.output_size == 0;
+    std::optional<collate::AppendFile> results;
+    try {
+      if (fresh_output) results.emplace(partial);
+      else results.emplace(partial, state.output_size);
+    } catch (const UnsafeFileError& e) {
+      throw CollationError(e.what());
+    }
+    if (fresh_output) results->append(collate::kResultsHeader);
 
     collate::ChunkContext ctx;
     ctx.config = &config;
@@ -459,6 +508,7 @@ struct Collation::Impl {
             return IndexResult{chunk.slots.size(), chunk.end.offset};
           },
           [&](IndexResult& r) {
+            if (o.stop && o.stop()) throw Interrupted{};
             records += r.records;
             progress.records_done = records;
             progress.bytes_done = r.end_offset;
@@ -485,6 +535,7 @@ struct Collation::Impl {
       progress.records_total = state.prefetch_plan.keys + state.prefetch_plan.requests;
       const auto runs = collate::build_prefetch(o.checkpoint_dir, state.prefetch_plan, *population, o.threads,
                                                 [&](uint64_t done, uint64_t) {
+                                                  if (o.stop && o.stop()) throw Interrupted{};
                                                   progress.records_done = done;
                                                   report(false);
                                                 });
@@ -513,17 +564,14 @@ struct Collation::Impl {
     progress.records_total = state.total_records;
     progress.records_done = state.counts.records;
     progress.bytes_done = state.position.offset;
-    const bool fresh_output = state.chunks == 0 && state.output_size == 0;
-    collate::AppendFile results(partial, fresh_output ? 0 : state.output_size);
-    if (fresh_output) results.append(collate::kResultsHeader);
     std::map<uint64_t, uint64_t> audited;
     if (o.audit && summary.resumed) audited = audited_chunks(o.audit_db, state.job, state.audit_seq);
     reader.seek(state.position);
     auto last_checkpoint = Clock::now();
     auto save = [&] {
-      results.sync();
+      results->sync();
       if (o.audit) state.audit_seq = o.audit->flush().seq;
-      state.output_size = results.size();
+      state.output_size = results->size();
       write_file_atomically(checkpoint_file, state.to_json().dump(1));
       last_checkpoint = Clock::now();
     };
@@ -533,7 +581,7 @@ struct Collation::Impl {
     pipeline.run(
         reader, o.chunk_records, state.chunks, o.threads, [&](const RawChunk& chunk) { return ChunkRunner(ctx).run(chunk); },
         [&](ChunkResult& r) {
-          results.append(r.rows);
+          results->append(r.rows);
           if (o.audit && !r.audit.empty()) {
             const uint64_t skip = audited.count(r.index) ? audited[r.index] : 0;
             if (skip < r.audit.size()) o.audit->append_rows(r.audit, static_cast<size_t>(skip));
@@ -559,14 +607,38 @@ struct Collation::Impl {
           // into the checkpoint written once the chunk is committed.
           cursor.take(collate::prefetch_query_number(chunk.end.record + 1, 0), chunk.prefetched);
           chunk.prefetch_offsets = cursor.offsets();
-        });
+        },
+        o.stop);
     save();
     log::info("collate: " + std::to_string(prefetch_hits) + " look-ups answered from the prefetch, " +
               std::to_string(live_lookups) + " live");
     log::info("collate: " + std::to_string(progress.records_this_run) + " records collated; " +
               std::to_string(std::chrono::duration<double>(Clock::now() - started).count()) + " s since the start");
     report(true);
-    results.close();
+    results->close();
+    auto summarise = [&] {
+      summary.records = state.counts.records;
+      summary.by_class = state.counts.by_class;
+      summary.by_finding = state.counts.by_finding;
+      summary.by_encoding = state.counts.by_encoding;
+      summary.attention = state.counts.attention;
+      summary.blank_lines = state.position.blank_lines;
+      summary.chunks = state.chunks;
+      summary.duplicate_keys = state.duplicate_keys;
+      summary.adapter = adapter.manifest.name;
+      summary.format = format_name(reader.format());
+      summary.job = state.job;
+      summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      for (const std::string& w : warnings) log::warn("collate: " + w);
+      for (const std::string& w : reader.warnings()) log::warn("collate: " + w);
+      return summary;
+    };
+    if (pipeline.cut_short()) {
+      // Stopped: results, audit rows and checkpoint are committed; the same call continues.
+      summary.interrupted = true;
+      summary.results = partial;
+      return summarise();
+    }
     // Forget the checkpoint before publishing the results: a kill in between then costs a rerun
     // from the start, never a checkpoint pointing at a results file that was moved away.
     std::error_code ec;
@@ -575,24 +647,11 @@ struct Collation::Impl {
     fs::rename(partial, o.output, ec);
     if (ec) throw std::runtime_error("cannot move " + partial.string() + " onto " + o.output.string() + ": " + ec.message());
     collate::fsync_directory(fs::absolute(o.output).parent_path());
-    fs::remove_all(o.checkpoint_dir, ec);
-
-    summary.records = state.counts.records;
-    summary.by_class = state.counts.by_class;
-    summary.by_finding = state.counts.by_finding;
-    summary.by_encoding = state.counts.by_encoding;
-    summary.attention = state.counts.attention;
-    summary.blank_lines = state.position.blank_lines;
-    summary.chunks = state.chunks;
-    summary.duplicate_keys = state.duplicate_keys;
-    summary.adapter = adapter.manifest.name;
-    summary.format = format_name(reader.format());
-    summary.job = state.job;
+    if (std::string kept = collate::remove_checkpoint_dir(o.checkpoint_dir); !kept.empty())
+      log::warn("collate: checkpoint folder " + o.checkpoint_dir.string() + " left in place: it holds files ecid did not write (" +
+                kept + ")");
     summary.results = o.output;
-    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    for (const std::string& w : warnings) log::warn("collate: " + w);
-    for (const std::string& w : reader.warnings()) log::warn("collate: " + w);
-    return summary;
+    return summarise();
   }
 };
 
@@ -611,6 +670,15 @@ Collation::~Collation() = default;
 
 const AdapterRegistry& Collation::adapters() const { return impl_->registry; }
 
-CollationSummary Collation::run(const CollationOptions& options) { return impl_->run(options); }
+CollationSummary Collation::run(const CollationOptions& options) {
+  try {
+    return impl_->run(options);
+  } catch (const Interrupted&) {
+    // Stopped while indexing or prefetching: nothing collated, nothing to commit.
+    CollationSummary s;
+    s.interrupted = true;
+    return s;
+  }
+}
 
 }  // namespace ecid

@@ -1,5 +1,7 @@
 #include "collate/files.hpp"
 
+#include <ecid/safe_files.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,8 +35,7 @@ void fsync_directory(const std::filesystem::path& dir) {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
   const std::filesystem::path temp = path.string() + ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + temp.string() + ": " + errno_text());
+  const int fd = create_private_file(temp);
   try {
     write_all(fd, bytes, temp);
     if (::fsync(fd) != 0) throw std::runtime_error("fsync " + temp.string() + ": " + errno_text());
@@ -48,9 +49,20 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   fsync_directory(path.parent_path());
 }
 
+std::FILE* create_stream(const std::filesystem::path& path) {
+  const int fd = create_private_file(path);
+  std::FILE* f = ::fdopen(fd, "wb");
+  if (!f) {
+    ::close(fd);
+    throw std::runtime_error("cannot create " + path.string() + ": " + errno_text());
+  }
+  return f;
+}
+
+AppendFile::AppendFile(const std::filesystem::path& path) : path_(path), fd_(create_private_file(path)) {}
+
 AppendFile::AppendFile(const std::filesystem::path& path, uint64_t size) : path_(path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error("cannot open " + path.string() + ": " + errno_text());
+  fd_ = open_own_file(path, O_WRONLY);
   struct stat st {};
   if (::fstat(fd_, &st) != 0 || static_cast<uint64_t>(st.st_size) < size) {
     ::close(fd_);
@@ -85,6 +97,20 @@ void AppendFile::close() {
     throw std::runtime_error("closing " + path_.string() + ": " + errno_text());
   }
   fd_ = -1;
+}
+
+std::string remove_checkpoint_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::string kept;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = name.rfind("checkpoint.json", 0) == 0 || name.rfind("duplicates.bin", 0) == 0 ||
+                      name.rfind("pass1.", 0) == 0 || name.rfind("prefetch.", 0) == 0;
+    if (!ours) kept += (kept.empty() ? "" : ", ") + name;
+    else std::filesystem::remove(entry.path(), ec);  // a link itself, never what it points to
+  }
+  if (kept.empty()) std::filesystem::remove(dir, ec);
+  return kept;
 }
 
 }  // namespace ecid::collate

@@ -1,5 +1,6 @@
 #include "collate/input.hpp"
 
+#include <ecid/safe_files.hpp>
 #include <ecid/text.hpp>
 
 #include <fcntl.h>
@@ -33,18 +34,21 @@ bool name_char(char c) { return !is_space(c) && c != '>' && c != '/' && c != '='
 
 std::string errno_text() { return std::strerror(errno); }
 
+// A batch streams in bounded memory whatever its size, but from a regular file only: a FIFO or
+// a device has no size to check against, and opening a FIFO would wait for a writer.
+int open_input(const std::filesystem::path& file, uint64_t& size) {
+  try {
+    return open_regular_input(file, UINT64_MAX, size);
+  } catch (const UnsafeFileError& e) {
+    throw CollationError(e.what());
+  }
+}
+
 }  // namespace
 
 BatchReader::BatchReader(const std::filesystem::path& file, BatchFormat format, BatchEncoding encoding)
     : path_(file), format_(format == BatchFormat::Auto ? sniff(file) : format), encoding_(encoding) {
-  fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw CollationError("cannot open '" + file.string() + "': " + errno_text());
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd_);
-    throw CollationError("'" + file.string() + "' is not a regular file");
-  }
-  size_ = static_cast<uint64_t>(st.st_size);
+  fd_ = open_input(file, size_);
 #ifdef POSIX_FADV_SEQUENTIAL
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -61,8 +65,8 @@ BatchReader::~BatchReader() {
 }
 
 BatchFormat BatchReader::sniff(const std::filesystem::path& file) {
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw CollationError("cannot open '" + file.string() + "': " + errno_text());
+  uint64_t size = 0;
+  const int fd = open_input(file, size);
   char head[4096];
   ssize_t n = ::read(fd, head, sizeof head);
   ::close(fd);

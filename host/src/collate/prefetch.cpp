@@ -1,5 +1,7 @@
 #include "collate/prefetch.hpp"
 
+#include "collate/files.hpp"
+
 #include "policy_gate.hpp"
 
 #include <ecid/log.hpp>
@@ -26,12 +28,19 @@ constexpr size_t kAnswerRunBytes = 48u << 20;        // answers buffered per wor
 constexpr size_t kReadBuffer = 1u << 20;
 constexpr size_t kRequestBlockBytes = 64u << 20;     // legacy/candidate requests sorted at once
 
-std::FILE* open_file(const std::filesystem::path& p, const char* mode) {
-  std::FILE* f = std::fopen(p.c_str(), mode);
-  if (!f) throw std::runtime_error("cannot open " + p.string());
+std::FILE* buffered(std::FILE* f) {
   std::setvbuf(f, nullptr, _IOFBF, kReadBuffer);
   return f;
 }
+
+std::FILE* open_file(const std::filesystem::path& p) {
+  std::FILE* f = std::fopen(p.c_str(), "rb");
+  if (!f) throw std::runtime_error("cannot open " + p.string());
+  return buffered(f);
+}
+
+// Never through a link, never another user's file, mode 0640 (files.hpp).
+std::FILE* create_file(const std::filesystem::path& p) { return buffered(create_stream(p)); }
 
 void write_or_throw(std::FILE* f, const void* data, size_t size, const std::filesystem::path& p) {
   if (size && std::fwrite(data, 1, size, f) != size) throw std::runtime_error("writing " + p.string() + " failed (disk full?)");
@@ -94,7 +103,7 @@ class AnswerRuns {
       p = dir_ / ("prefetch.answers." + std::to_string(runs_.size()) + ".bin");
       runs_.push_back(p);
     }
-    std::FILE* f = open_file(p, "wb");
+    std::FILE* f = create_file(p);
     for (const Entry& e : entries_) write_or_throw(f, bytes_.data() + e.offset, e.length, p);
     close_or_throw(f, p);
     entries_.clear();
@@ -187,7 +196,7 @@ std::string sort_key(const PrefetchRequest& r) {
 // A sorted run of keys read in order.
 class KeyRun {
  public:
-  explicit KeyRun(const std::filesystem::path& p) : path_(p), file_(open_file(p, "rb")) { refill(); }
+  explicit KeyRun(const std::filesystem::path& p) : path_(p), file_(open_file(p)) { refill(); }
   explicit KeyRun(std::vector<PrefetchKey> in_memory) : buf_(std::move(in_memory)) {}
   ~KeyRun() {
     if (file_) std::fclose(file_);
@@ -243,8 +252,8 @@ uint64_t request_fingerprint(uint32_t kind, std::string_view key, std::span<cons
 
 PrefetchCollector::PrefetchCollector(const std::filesystem::path& dir)
     : keys_path_(dir / "prefetch.keys.bin"), requests_path_(dir / "prefetch.requests.bin") {
-  keys_ = open_file(keys_path_, "wb");
-  requests_ = open_file(requests_path_, "wb");
+  keys_ = create_file(keys_path_);
+  requests_ = create_file(requests_path_);
 }
 
 PrefetchCollector::~PrefetchCollector() {
@@ -375,7 +384,7 @@ std::vector<std::filesystem::path> build_prefetch(const std::filesystem::path& d
     // 1. By-ID keys: sorted runs (one stays in memory when all fit in one block), then merged.
     std::vector<std::unique_ptr<KeyRun>> key_runs;
     {
-      std::FILE* in = open_file(dir / "prefetch.keys.bin", "rb");
+      std::FILE* in = open_file(dir / "prefetch.keys.bin");
       std::vector<PrefetchKey> block;
       while (true) {
         block.resize(kSortBlockKeys);
@@ -389,7 +398,7 @@ std::vector<std::filesystem::path> build_prefetch(const std::filesystem::path& d
           break;
         }
         const fs::path p = dir / ("prefetch.sorted." + std::to_string(sorted_files.size()) + ".bin");
-        std::FILE* out = open_file(p, "wb");
+        std::FILE* out = create_file(p);
         write_or_throw(out, block.data(), block.size() * sizeof(PrefetchKey), p);
         close_or_throw(out, p);
         sorted_files.push_back(p);
@@ -431,7 +440,7 @@ std::vector<std::filesystem::path> build_prefetch(const std::filesystem::path& d
     log::debug("collate: prefetch: " + std::to_string(plan.keys) + " by-ID look-ups handed out in " +
                std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()) + " s");
     // 2. Legacy look-ups and candidate searches: sorted in blocks of bounded size.
-    std::FILE* in = open_file(dir / "prefetch.requests.bin", "rb");
+    std::FILE* in = open_file(dir / "prefetch.requests.bin");
     std::vector<std::pair<std::string, PrefetchRequest>> block;
     size_t block_bytes = 0;
     auto flush_block = [&] {
@@ -561,7 +570,7 @@ PrefetchCursor::PrefetchCursor(const std::vector<std::filesystem::path>& runs, c
   for (size_t i = 0; i < runs.size(); ++i) {
     auto r = std::make_unique<Run>();
     r->path = runs[i];
-    r->file = open_file(runs[i], "rb");
+    r->file = open_file(runs[i]);
     r->buf_offset = i < offsets.size() ? offsets[i] : 0;
     if (std::fseek(r->file, static_cast<long>(r->buf_offset), SEEK_SET) != 0)
       throw std::runtime_error("cannot seek in " + runs[i].string());

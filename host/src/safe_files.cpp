@@ -1,0 +1,156 @@
+#include <ecid/safe_files.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace ecid {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+const char* kind_of(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+// Writing through a link or into someone else's file is how a planted name turns ecid (often
+// root) against a file it was never meant to touch.
+void refuse_unless_own_regular(const std::filesystem::path& path, const struct stat& st) {
+  const std::string why = "refusing to write " + quoted(path) + ": ";
+  if (!S_ISREG(st.st_mode))
+    throw UnsafeFileError(why + "it is " + kind_of(st.st_mode) + (S_ISLNK(st.st_mode) ? " (remove it if it is yours)" : ""));
+  if (st.st_uid != ::geteuid())
+    throw UnsafeFileError(why + "it belongs to another user (uid " + std::to_string(st.st_uid) + ")");
+}
+
+std::string size_text(uint64_t bytes) {
+  if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+void refuse_unless_regular_input(const std::filesystem::path& path, const struct stat& st, uint64_t max_bytes) {
+  if (!S_ISREG(st.st_mode))
+    throw UnsafeFileError(quoted(path) + " is " + kind_of(st.st_mode) + ": only regular files are read");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    throw UnsafeFileError(quoted(path) + " is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
+                          size_text(max_bytes) + ")");
+}
+
+}  // namespace
+
+int open_private(const std::filesystem::path& path, int flags) {
+  return ::open(path.c_str(), flags | O_CLOEXEC, kPrivateFileMode);
+}
+
+int create_private_file(const std::filesystem::path& path) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const int fd = open_private(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW);
+    if (fd >= 0) return fd;
+    if (errno != EEXIST) throw UnsafeFileError("cannot create " + quoted(path) + ": " + errno_text());
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) continue;  // gone meanwhile
+    refuse_unless_own_regular(path, st);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+      throw UnsafeFileError("cannot replace " + quoted(path) + ": " + errno_text());
+  }
+  throw UnsafeFileError("cannot create " + quoted(path) + ": something keeps creating it");
+}
+
+int open_own_file(const std::filesystem::path& path, int flags) {
+  // O_NONBLOCK: opening a FIFO for writing would wait for a reader.
+  const int fd = ::open(path.c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    struct stat st {};
+    if ((errno == ELOOP || errno == ENXIO) && ::lstat(path.c_str(), &st) == 0) refuse_unless_own_regular(path, st);
+    throw UnsafeFileError("cannot open " + quoted(path) + ": " + errno_text());
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const std::string why = errno_text();
+    ::close(fd);
+    throw UnsafeFileError("cannot open " + quoted(path) + ": " + why);
+  }
+  try {
+    refuse_unless_own_regular(path, st);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+void ensure_private_dir(const std::filesystem::path& dir) {
+  if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path());
+  if (::mkdir(dir.c_str(), kPrivateDirMode) != 0 && errno != EEXIST)
+    throw UnsafeFileError("cannot create folder " + quoted(dir) + ": " + errno_text());
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) throw UnsafeFileError("cannot use folder " + quoted(dir) + ": " + errno_text());
+  const std::string why = "refusing to use folder " + quoted(dir) + ": ";
+  if (!S_ISDIR(st.st_mode)) throw UnsafeFileError(why + "it is " + kind_of(st.st_mode));
+  if (st.st_uid != ::geteuid())
+    throw UnsafeFileError(why + "it belongs to another user (uid " + std::to_string(st.st_uid) + ")");
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) throw UnsafeFileError(why + "other users may write into it");
+}
+
+int open_regular_input(const std::filesystem::path& path, uint64_t max_bytes, uint64_t& size) {
+  // stat first: merely opening some devices has effects; fstat after, for what was opened.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw UnsafeFileError("cannot read " + quoted(path) + ": " + errno_text());
+  refuse_unless_regular_input(path, st, max_bytes);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw UnsafeFileError("cannot read " + quoted(path) + ": " + errno_text());
+  try {
+    if (::fstat(fd, &st) != 0) throw UnsafeFileError("cannot read " + quoted(path) + ": " + errno_text());
+    refuse_unless_regular_input(path, st, max_bytes);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  size = static_cast<uint64_t>(st.st_size);
+  return fd;
+}
+
+std::string read_regular_file(const std::filesystem::path& path, uint64_t max_bytes) {
+  uint64_t size = 0;
+  const int fd = open_regular_input(path, max_bytes, size);
+  std::string bytes;
+  bytes.resize(static_cast<size_t>(size));
+  size_t got = 0;
+  // A file that grows while being read is still read only up to the limit.
+  while (true) {
+    if (got == bytes.size()) {
+      if (bytes.size() > max_bytes) break;
+      bytes.resize(std::min<size_t>(static_cast<size_t>(max_bytes) + 1, bytes.size() + 65536));
+    }
+    const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = errno_text();
+      ::close(fd);
+      throw UnsafeFileError("cannot read " + quoted(path) + ": " + why);
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(got);
+  if (got > max_bytes)
+    throw UnsafeFileError(quoted(path) + " is too large (it grew while being read; the limit is " + size_text(max_bytes) + ")");
+  return bytes;
+}
+
+}  // namespace ecid
