@@ -9,6 +9,7 @@
 #include <ecid/matching.hpp>
 
 #include "adapter_output.hpp"
+#include "eid/replay_cache.hpp"
 #include "policy_gate.hpp"
 
 #include <pugixml.hpp>
@@ -165,6 +166,7 @@ struct Engine::Impl {
   AdapterRegistry registry;
   std::shared_ptr<RegisterBackend> population;
   std::unique_ptr<eid::Verifier> verifier;  // null when no issuer is configured
+  std::unique_ptr<eid::ReplayCache> replay;  // with the verifier: tokens already used, per document
   std::unique_ptr<AuditLog> audit;          // null when no audit trail is configured
   // The configured issuer is a test one (is_test_issuer): its "verified" means nothing, and the
   // report and the audit trail say so on every verification.
@@ -215,7 +217,9 @@ struct Engine::Impl {
 
   // An identity assertion: signature and claims by the verifier, bound to the party's ID,
   // then the token's name and birth date cross-checked with the register.
-  void answer_assertion(const PlannedQuery& q, OwnedAnswer& oa) {
+  // `document_ref` is what the token is bound to: a token already used with another document is
+  // a replay.
+  void answer_assertion(const PlannedQuery& q, OwnedAnswer& oa, const std::string& document_ref) {
     oa.source = "eid";
     if (!verifier) {
       oa.status = ECID_ANSWER_UNAVAILABLE;
@@ -224,11 +228,18 @@ struct Engine::Impl {
     }
     std::string party_id;
     int min_level = 2;
+    std::optional<std::string> nonce;
     for (const Claim& c : q.claims) {
       if (c.field == ECID_F_PERSONAL_ID) party_id = c.value;
       if (c.field == ECID_F_EID_LEVEL && !c.value.empty() && c.value.size() < 3) min_level = std::atoi(c.value.c_str());
+      if (c.field == ECID_F_EID_NONCE && !c.value.empty()) nonce = c.value;
     }
-    eid::AssertionCheck check = verifier->verify_for_party(q.key, eid::ExpectedParty{party_id, min_level, std::nullopt, 0});
+    if (!nonce && config.eid.require_nonce) {
+      oa.status = ECID_ANSWER_REJECTED;
+      oa.detail = "bad_nonce: the document carries no nonce for its token, and eid.require_nonce is set";
+      return;
+    }
+    eid::AssertionCheck check = verifier->verify_for_party(q.key, eid::ExpectedParty{party_id, min_level, nonce, 0});
     if (check.verdict == eid::Verdict::KeysUnavailable) {
       oa.status = ECID_ANSWER_UNAVAILABLE;
       oa.detail = std::string(eid::verdict_code(check.verdict)) + ": " + check.reason;
@@ -240,6 +251,20 @@ struct Engine::Impl {
       return;
     }
     const eid::VerifiedClaims& claims = *check.claims;
+    try {
+      const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch()).count();
+      if (!replay->bind(eid::replay_token_key(claims, q.key), eid::replay_document_key(document_ref),
+                        claims.expires_at + config.eid.clock_skew_s, now)) {
+        oa.status = ECID_ANSWER_REJECTED;
+        oa.detail = "replayed: this token was already used with another document";
+        return;
+      }
+    } catch (const std::exception& e) {
+      oa.status = ECID_ANSWER_UNAVAILABLE;
+      oa.detail = std::string("the replay cache could not be read: ") + e.what();
+      return;
+    }
     std::vector<Claim> token_claims{{ECID_F_FULL_NAME, claims.full_name}, {ECID_F_BIRTH_DATE, claims.birth_date.iso()}};
     LookupRequest r;
     r.kind = ECID_Q_PERSON_BY_ID;
@@ -300,7 +325,7 @@ struct Engine::Impl {
         continue;
       }
       if (q.kind == ECID_Q_EID_ASSERTION) {
-        answer_assertion(q, oa);
+        answer_assertion(q, oa, st.document_ref.empty() ? "file:" + report.file : st.document_ref);
         continue;
       }
       if (!is_register_kind(q.kind)) {
@@ -522,6 +547,7 @@ Engine::Engine(const Config& config, std::shared_ptr<RegisterBackend> population
   if (config.eid.enabled) {
     impl_->verifier = std::make_unique<eid::Verifier>(eid::verifier_config_from(config));
     impl_->test_issuer = is_test_issuer(config.eid.issuer);
+    impl_->replay = eid::open_replay_cache(config.eid.replay_cache);
   }
 }
 

@@ -1,4 +1,5 @@
 #include <ecid/config.hpp>
+#include <ecid/safe_files.hpp>
 #include <ecid/fields.hpp>
 #include <ecid/log.hpp>
 
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "file_trust.hpp"
 #include "yaml_check.hpp"
 
 namespace ecid {
@@ -78,7 +78,7 @@ std::string read_client_secret(const Reader& r, const YAML::Node& h, const std::
     r.fail(h, "register.http: give one of client_secret, client_secret_file and client_secret_env");
   if (!file.empty()) {
     try {
-      return trust::read_secret_file(resolve(base, file), "register.http.client_secret_file");
+      return read_secret_file(resolve(base, file), "register.http.client_secret_file");
     } catch (const std::runtime_error& e) {
       r.fail(h["client_secret_file"], e.what());
     }
@@ -119,7 +119,7 @@ void parse_register(const Reader& r, const YAML::Node& n, const std::filesystem:
     c.client_cert = resolve(base, r.scalar(h, "client_cert", false)).string();
     c.client_key = resolve(base, r.scalar(h, "client_key", false)).string();
     if (!c.client_key.empty())
-      if (std::string why = trust::exposed_secret_reason(c.client_key); !why.empty())
+      if (std::string why = exposed_secret_reason(c.client_key); !why.empty())
         r.fail(h["client_key"], "register.http.client_key refused: " + why);
     c.insecure_skip_tls_verify = r.boolean(h, "insecure_skip_tls_verify", false);
     c.timeout_ms = static_cast<int>(r.integer(h, "timeout_ms", c.timeout_ms, 1, 600000));
@@ -137,7 +137,7 @@ void parse_register(const Reader& r, const YAML::Node& n, const std::filesystem:
 void parse_eid(const Reader& r, const YAML::Node& n, const std::filesystem::path& base, EidConfig& out) {
   r.expect_map(n, "eid");
   r.only_keys(n, "eid", {"issuer", "client_id", "jwks", "ca_file", "algorithms", "clock_skew_s", "max_token_age_s",
-                         "refetch_cooldown_s"});
+                         "refetch_cooldown_s", "replay_cache", "require_nonce"});
   out.enabled = true;
   out.issuer = r.scalar(n, "issuer", true);
   out.client_id = r.scalar(n, "client_id", true);
@@ -152,6 +152,13 @@ void parse_eid(const Reader& r, const YAML::Node& n, const std::filesystem::path
   }
   out.clock_skew_s = static_cast<int>(r.integer(n, "clock_skew_s", out.clock_skew_s, 0, 3600));
   out.max_token_age_s = static_cast<int>(r.integer(n, "max_token_age_s", out.max_token_age_s, 0, 100000000));
+  // A token copied from a filing verifies again until it expires: a real issuer's tokens must
+  // also be young. Only a test issuer's long-lived sample tokens may go without the bound.
+  if ((out.max_token_age_s == 0 || out.max_token_age_s > 86400) && !is_test_issuer(out.issuer))
+    r.fail(n["max_token_age_s"], "eid.max_token_age_s must be 1 to 86400 for a real issuer (e.g. 600); 0, no "
+                                 "limit, is for a test issuer only");
+  out.replay_cache = resolve(base, r.scalar(n, "replay_cache", false));
+  out.require_nonce = r.boolean(n, "require_nonce", false);
   out.refetch_cooldown_s = static_cast<int>(r.integer(n, "refetch_cooldown_s", out.refetch_cooldown_s, 0, 86400));
 }
 
@@ -264,7 +271,7 @@ Config parse_config_at(std::string_view yaml, const std::filesystem::path& base_
 Config load_config_file(const std::filesystem::path& file, int depth) {
   // A configuration names the adapter code ecid runs and where personal data goes: whoever could
   // write it could make ecid run their code as this user.
-  if (std::string why = trust::unsafe_path_reason(file); !why.empty())
+  if (std::string why = unsafe_path_reason(file); !why.empty())
     throw ConfigError("configuration refused: " + why);
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ConfigError(file.string() + ": cannot read the configuration file");
@@ -287,6 +294,9 @@ Config load_config(const std::filesystem::path& file) {
     log::security("register.http.insecure_skip_tls_verify is ON: TLS certificates are NOT verified. Test use only.");
   if (c.audit_disabled)
     log::security(file.string() + " has `audit: {enabled: false}`: register queries and identity verifications leave NO audit trail");
+  if (c.eid.enabled && !is_test_issuer(c.eid.issuer) && c.eid.replay_cache.empty())
+    log::security("eid.replay_cache is not set: a token used in one filing is refused in another only within this "
+                  "process; set it (shared by every ecid of the deployment) so that runs remember");
   if (c.eid.enabled && is_test_issuer(c.eid.issuer))
     log::security("eid.issuer " + c.eid.issuer + " is a TEST issuer: anyone holding its published keys can mint any identity; never trust it in production");
   if (!c.audit_key_file.empty()) {

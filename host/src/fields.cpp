@@ -39,6 +39,7 @@ constexpr FieldInfo kFields[] = {
     {ECID_F_ORG_STATUS, "org_status", false},
     {ECID_F_ORG_HEAD_OFFICE, "org_head_office", false},
     {ECID_F_EID_LEVEL, "eid_level", false},
+    {ECID_F_EID_NONCE, "eid_nonce", false},
     {ECID_F_SECTOR_RECORD_ID, "sector_record_id", false},
 };
 

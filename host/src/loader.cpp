@@ -1,10 +1,12 @@
 #include <ecid/loader.hpp>
+#include <ecid/safe_files.hpp>
 #include <ecid/log.hpp>
 
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
-#include "file_trust.hpp"
+#include "digest.hpp"
+
 
 #include <openssl/evp.h>
 
@@ -58,13 +60,7 @@ std::string file_sha256(const std::filesystem::path& p) {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, md, &len);
   EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return hex_of(md, len);
 }
 
 // Why `file`, once symbolic links are resolved, is not directly inside `folder`; empty if it is.
@@ -111,7 +107,7 @@ void AdapterRegistry::load_directory(const std::filesystem::path& dir) {
     return;
   }
   // Whoever can write the folder (or one above it) can make ecid run their code: refuse it whole.
-  if (std::string why = trust::unsafe_path_reason(dir); !why.empty()) {
+  if (std::string why = unsafe_path_reason(dir); !why.empty()) {
     refuse(dir, "untrusted adapter folder: " + why);
     return;
   }
@@ -130,7 +126,7 @@ bool AdapterRegistry::load_manifest_file(const std::filesystem::path& manifest_f
     refuse(manifest_file, "untrusted manifest: " + why);
     return false;
   }
-  if (std::string why = trust::unsafe_path_reason(manifest_file); !why.empty()) {
+  if (std::string why = unsafe_path_reason(manifest_file); !why.empty()) {
     refuse(manifest_file, "untrusted manifest: " + why);
     return false;
   }
@@ -172,7 +168,7 @@ bool AdapterRegistry::load_manifest_file(const std::filesystem::path& manifest_f
     refuse(lib, "untrusted library: " + why);
     return false;
   }
-  if (std::string why = trust::unsafe_path_reason(lib); !why.empty()) {
+  if (std::string why = unsafe_path_reason(lib); !why.empty()) {
     refuse(lib, "untrusted library: " + why);
     return false;
   }

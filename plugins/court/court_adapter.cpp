@@ -6,6 +6,8 @@
 // Pure function of data: open() parses and validates, plan() asks one round of person
 // look-ups (and the filer's assertion), assess() turns the answers into findings. No I/O, no
 // logging of personal data.
+// 1.2: the filer's token is bound to the filing by the nonce the filing carries (ECID_F_EID_NONCE).
+#define ECID_ADAPTER_ABI_MINOR 2
 #include <ecid/adapter.hpp>
 #include <ecid/sdk_text.hpp>
 #include <ecid/sdk_xml.hpp>
@@ -293,6 +295,7 @@ struct Filer {
   std::string subject_ref;  // "filer (party[N])"
   Channel channel = Channel::InPerson;
   std::string assertion;    // compact token, white space removed; empty when none was given
+  std::string nonce;        // the nonce of the sign-in the token came from; empty when not given
   std::optional<uint32_t> query_id;
 };
 
@@ -320,8 +323,9 @@ class CourtSession final : public ecid::sdk::Session {
     // The assertion is bound to the filing party's personal ID; without one there is nothing
     // to bind it to, and assess() says so.
     if (filer_ && !filer_->assertion.empty() && parties_[filer_->party].lookup == Lookup::ById) {
-      const ecid::sdk::Claim claims[] = {{ECID_F_PERSONAL_ID, parties_[filer_->party].personal_id},
-                                         {ECID_F_EID_LEVEL, kOnlineFilingLevel}};
+      std::vector<ecid::sdk::Claim> claims{{ECID_F_PERSONAL_ID, parties_[filer_->party].personal_id},
+                                           {ECID_F_EID_LEVEL, kOnlineFilingLevel}};
+      if (!filer_->nonce.empty()) claims.push_back({ECID_F_EID_NONCE, filer_->nonce});
       filer_->query_id = planner.ask(ECID_Q_EID_ASSERTION, filer_->subject_ref, filer_->assertion,
                                      kPurpose, claims, kAssertionFields);
     }
@@ -399,7 +403,7 @@ class CourtSession final : public ecid::sdk::Session {
     // Court (name, attribute code) is carried for the operator; nothing here depends on it.
   }
 
-  // <Filer party="N" channel="online|in_person|post"><Assertion>token</Assertion></Filer>
+  // <Filer party="N" channel="online|in_person|post"><Assertion>token</Assertion><Nonce>n</Nonce></Filer>
   void read_filer(const pugi::xml_node& root) {
     const auto nodes = children_named(root, "Filer", kNamespace);
     if (nodes.empty()) return;  // a filing without a Filer is checked as before
@@ -438,6 +442,14 @@ class CourtSession final : public ecid::sdk::Session {
       }
       if (f.assertion.size() > kMaxAssertionBytes)
         throw InvalidDocument("text of CaseFiling/Filer/Assertion is longer than 16 KiB");
+    }
+    // <Nonce>: the value the court's sign-in page sent VNeID; the token must carry the same.
+    const auto nonces = children_named(node, "Nonce", kNamespace);
+    if (nonces.size() > 1) throw InvalidDocument("Filer has more than one Nonce element");
+    if (!nonces.empty()) {
+      f.nonce = std::string(trim(nonces[0].child_value()));
+      if (f.nonce.empty() || f.nonce.size() > 256)
+        throw InvalidDocument("CaseFiling/Filer/Nonce must hold 1 to 256 characters");
     }
     filer_ = std::move(f);
   }

@@ -484,3 +484,116 @@ TEST(CoreDumps, EcidRunsWithACoreLimitOfZero) {
   ::waitpid(pid, &status, 0);
   EXPECT_NE(core_line.find(" 0 "), std::string::npos) << core_line;
 }
+
+// ---- replayed tokens (item 6) -------------------------------------------------------------
+
+namespace {
+
+// The samples configuration with a replay cache file, so separate `ecid` runs share it.
+struct ReplayBench : ForgeryBench {
+  fs::path with_cache = dir / "cache.yaml";
+  ReplayBench() {
+    std::ofstream(with_cache) << "extends: samples.yaml\neid:\n  issuer: https://mock-vneid.ecid.invalid\n"
+                                 "  client_id: ecid-court\n  jwks: "
+                              << (kSource / "samples/eid/jwks.json").string()
+                              << "\n  max_token_age_s: 0\n  replay_cache: state/eid-replay.db\n";
+  }
+  std::string mint(const std::string& extra = "") const {
+    const CommandRun token = cli("-c " + samples.string() + " eid issue --id 001085000101 --level 2 --name " +
+                                 "'Nguyễn Văn An' --birth 19850215 --key " +
+                                 (kSource / "samples/eid/eid-rs256.pem").string() + " " + extra);
+    EXPECT_EQ(token.exit_code, 0) << token.err;
+    return token.out.substr(0, token.out.find_last_not_of("\n") + 1);
+  }
+  // samples/court/online_verified.xml with this case number, token and optional nonce.
+  fs::path filing(const std::string& name, const std::string& case_number, const std::string& token,
+                  const std::string& nonce = "") const {
+    std::string xml = read_file(kSource / "samples/court/online_verified.xml");
+    xml = std::regex_replace(xml, std::regex("<CaseNumber>[^<]*</CaseNumber>"), "<CaseNumber>" + case_number + "</CaseNumber>");
+    xml = std::regex_replace(xml, std::regex("<Assertion>[^<]*</Assertion>"),
+                             "<Assertion>" + token + "</Assertion>" + (nonce.empty() ? "" : "<Nonce>" + nonce + "</Nonce>"));
+    return dir.write(name, xml);
+  }
+  // The filer's finding: "IDENTITY_VERIFIED" or "IDENTITY_REJECTED: <detail>".
+  std::string filer_finding(const fs::path& config, const fs::path& file) const {
+    const CommandRun r = cli("-c " + config.string() + " check --format json " + file.string());
+    if (r.out.empty()) return "no report: " + r.err;
+    const auto report = nlohmann::json::parse(r.out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& f : report["documents"][0]["findings"])
+      if (f["subject"].get<std::string>().rfind("filer", 0) == 0)
+        return f["code"].get<std::string>() + (f["code"] == "IDENTITY_VERIFIED" ? "" : ": " + f.value("detail", ""));
+    return "no filer finding";
+  }
+};
+
+}  // namespace
+
+// A token copied from one filing into another is refused, by another process too; the filing it
+// came with may be checked again.
+TEST(ReplayedToken, ATokenCopiedIntoAnotherFilingIsRefused) {
+  ReplayBench b;
+  const std::string token = b.mint();
+  const fs::path first = b.filing("first.xml", "70/2026/TLST-DS", token);
+  const fs::path copy = b.filing("copy.xml", "71/2026/TLST-DS", token);
+  EXPECT_EQ(b.filer_finding(b.with_cache, first), "IDENTITY_VERIFIED");
+  EXPECT_EQ(b.filer_finding(b.with_cache, first), "IDENTITY_VERIFIED") << "checking the same filing again is no replay";
+  const std::string replayed = b.filer_finding(b.with_cache, copy);
+  EXPECT_EQ(replayed.rfind("IDENTITY_REJECTED", 0), 0u) << replayed;
+  EXPECT_NE(replayed.find("replayed"), std::string::npos) << replayed;
+  EXPECT_TRUE(fs::exists(b.dir / "state/eid-replay.db"));
+  EXPECT_EQ((fs::status(b.dir / "state/eid-replay.db").permissions() & fs::perms::others_all), fs::perms::none);
+  const std::string cache = read_file(b.dir / "state/eid-replay.db");
+  EXPECT_EQ(cache.find("70/2026"), std::string::npos) << "the cache keeps digests, not references";
+  EXPECT_EQ(cache.find(token.substr(token.rfind('.') + 1, 20)), std::string::npos) << "nor tokens";
+  // A fresh token for the second filing is fine.
+  EXPECT_EQ(b.filer_finding(b.with_cache, b.filing("fresh.xml", "71/2026/TLST-DS", b.mint())), "IDENTITY_VERIFIED");
+}
+
+// Without a cache file the process remembers: the same engine refuses the copy.
+TEST(ReplayedToken, WithoutACacheFileOneProcessStillRefusesACopy) {
+  ReplayBench b;
+  const std::string token = b.mint();
+  const CommandRun r = b.cli("-c " + b.samples.string() + " check --format json " +
+                             b.filing("a.xml", "70/2026/TLST-DS", token).string() + " " +
+                             b.filing("b.xml", "72/2026/TLST-DS", token).string());
+  ASSERT_FALSE(r.out.empty()) << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  std::vector<std::string> filer;
+  for (const auto& d : report["documents"])
+    for (const auto& f : d["findings"])
+      if (f["subject"].get<std::string>().rfind("filer", 0) == 0) filer.push_back(f["code"]);
+  EXPECT_EQ(filer, (std::vector<std::string>{"IDENTITY_VERIFIED", "IDENTITY_REJECTED"})) << r.out;
+}
+
+// The nonce the filing carries binds the token to it; eid.require_nonce makes it mandatory.
+TEST(ReplayedToken, TheFilingsNonceMustBeTheTokens) {
+  ReplayBench b;
+  EXPECT_EQ(b.filer_finding(b.with_cache, b.filing("n1.xml", "80/2026/TLST-DS", b.mint("--nonce n-123"), "n-123")),
+            "IDENTITY_VERIFIED");
+  const std::string other = b.filer_finding(b.with_cache, b.filing("n2.xml", "81/2026/TLST-DS", b.mint("--nonce n-999"), "n-123"));
+  EXPECT_NE(other.find("bad_nonce"), std::string::npos) << other;
+  const fs::path strict = b.dir / "strict.yaml";
+  std::ofstream(strict) << read_file(b.with_cache) << "  require_nonce: true\n";
+  const std::string none = b.filer_finding(strict, b.filing("n3.xml", "82/2026/TLST-DS", b.mint()));
+  EXPECT_NE(none.find("bad_nonce"), std::string::npos) << none;
+}
+
+// Only a test issuer's long-lived sample tokens may go without an age bound.
+TEST(ReplayedToken, ARealIssuerNeedsAMaximumTokenAge) {
+  TempDir dir;
+  const std::string base = "register: {path: r.db}\naudit: {enabled: false}\neid:\n  client_id: c\n  jwks: j.json\n";
+  auto error = [&](const std::string& eid) {
+    try {
+      ecid::parse_config(base + eid, dir.path());
+    } catch (const ecid::ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error("  issuer: https://sso.dancuquocgia.gov.vn\n  max_token_age_s: 0\n").find("1 to 86400"), std::string::npos);
+  EXPECT_NE(error("  issuer: https://sso.dancuquocgia.gov.vn\n  max_token_age_s: 604800\n").find("1 to 86400"), std::string::npos);
+  EXPECT_EQ(error("  issuer: https://sso.dancuquocgia.gov.vn\n  max_token_age_s: 600\n"), "");
+  EXPECT_EQ(error("  issuer: https://sso.dancuquocgia.gov.vn\n"), "") << "the default is bounded";
+  EXPECT_EQ(ecid::parse_config(base + "  issuer: https://sso.dancuquocgia.gov.vn\n", dir.path()).eid.max_token_age_s, 600);
+  EXPECT_EQ(error("  issuer: https://mock-vneid.ecid.invalid\n  max_token_age_s: 0\n"), "");
+}

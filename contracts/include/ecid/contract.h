@@ -14,6 +14,8 @@
  *   1.0  first release.
  *   1.1  batches (docs/contract.md, "Batches"): query kind ECID_Q_BATCH_DUPLICATES, field
  *        ECID_F_SECTOR_RECORD_ID, and the record[n] subject convention for batch documents.
+ *   1.2  identity binding: claim ECID_F_EID_NONCE on ECID_Q_EID_ASSERTION, the nonce the
+ *        document carries beside its token (the token's `nonce` must equal it).
  */
 #ifndef ECID_CONTRACT_H
 #define ECID_CONTRACT_H
@@ -26,7 +28,7 @@ extern "C" {
 #endif
 
 #define ECID_ABI_MAJOR 1
-#define ECID_ABI_MINOR 1
+#define ECID_ABI_MINOR 2
 
 /* Name of the exported entry function of an ABI-1 adapter. */
 #define ECID_ADAPTER_ENTRY_NAME "ecid_adapter_entry_v1"
@@ -113,6 +115,9 @@ typedef enum ecid_field {
   ECID_F_ORG_HEAD_OFFICE = 65,
   /* identity assertion (ECID_Q_EID_ASSERTION) */
   ECID_F_EID_LEVEL = 80,
+  /* Added in 1.2: a claim only, never disclosed. The nonce the relying party put in its
+     authentication request and the document carries beside the token: binds the token to it. */
+  ECID_F_EID_NONCE = 81,
   /* Added in 1.1: batches (ECID_Q_BATCH_DUPLICATES) */
   ECID_F_SECTOR_RECORD_ID = 90    /* the record's identifier in its sector system (e.g. SI code) */
 } ecid_field;

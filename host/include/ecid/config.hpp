@@ -65,7 +65,11 @@ struct EidConfig {
   std::string ca_file;
   std::vector<std::string> algorithms{"RS256", "PS256", "ES256"};
   int clock_skew_s = 60;
-  int max_token_age_s = 3600;  // 0 = no limit
+  int max_token_age_s = 600;  // now - iat; 0 (no limit) only for a test issuer
+  // Tokens already used, each bound to the first document it came with (docs/security.md):
+  // a SQLite file; empty = this process's memory only (a CLI run forgets between runs).
+  std::filesystem::path replay_cache;
+  bool require_nonce = false;  // a token must carry the nonce its document carries
   int refetch_cooldown_s = 60;
 };
 

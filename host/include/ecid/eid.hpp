@@ -107,6 +107,7 @@ enum class Verdict {
   Malformed,            // segments, base64url, JSON, or a required claim missing / ill-typed
   Oversized,            // longer than max_token_bytes
   DifferentPerson,      // the token's personal ID is not the party's
+  Replayed,             // already used with another document before it expired (ReplayCache)
   KeysUnavailable       // the JWKS could not be fetched or held no usable key (not a rejection of the token)
 };
 // Stable snake_case code for reports and logs: "verified", "level_too_low", …
@@ -125,6 +126,7 @@ struct VerifiedClaims {
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
   std::string issuer;
+  std::string token_id;     // jti, empty when the token has none
   std::string key_id;
   Algorithm algorithm = Algorithm::RS256;
 };

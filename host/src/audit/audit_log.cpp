@@ -8,7 +8,6 @@
 // real head, so several processes serialise on SQLite's write lock and never fork the chain. The
 // SQLite work and each batch's fsync thus overlap with the appenders' next rows.
 #include "audit/audit_store.hpp"
-#include "file_trust.hpp"
 
 #include <ecid/config.hpp>
 #include <ecid/fields.hpp>
@@ -206,11 +205,20 @@ struct AuditLog::Impl {
     // and pay per page (WAL frames, b-tree balancing); 16 KiB pages measured ~30% more rows/s
     // than 4 KiB ones for audit rows.
     db.exec("PRAGMA page_size=16384");
-    // journal_mode needs no transaction; WAL lets verify/export read while writers append.
-    {
-      Statement wal(db.get(), "PRAGMA journal_mode=WAL");
-      if (!wal.step() || wal.text(0) != "wal") throw AuditError(where + ": cannot switch to WAL");
-      wal.reset();
+    // journal_mode needs no transaction; WAL lets verify/export read while writers append. Two
+    // processes creating the file at once can meet in the switch in a way SQLite reports as
+    // "database is locked" at once, without its busy handler: retried until busy_timeout.
+    for (const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;;) {
+      try {
+        Statement wal(db.get(), "PRAGMA journal_mode=WAL");
+        if (!wal.step() || wal.text(0) != "wal") throw AuditError(where + ": cannot switch to WAL");
+        wal.reset();
+        break;
+      } catch (const AuditError&) {
+        const int rc = sqlite3_errcode(db.get()) & 0xff;
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= deadline) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
     }
     db.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     // Creation in one write transaction: two processes creating the file at once agree on one chain id.
@@ -681,12 +689,7 @@ void ensure_audit_key(const std::filesystem::path& file) {
   }
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("cannot generate the audit key");
-  static const char* hex = "0123456789abcdef";
-  std::string key;
-  for (unsigned char b : bytes) {
-    key += hex[b >> 4];
-    key += hex[b & 15];
-  }
+  const std::string key = audit::hex(bytes, sizeof bytes);
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) throw std::runtime_error("cannot create the audit key file " + file.string());
   bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
@@ -779,7 +782,7 @@ std::string load_audit_key(const AuditOptions& options) {
   } else {
     // A key others can read re-identifies every pseudonym: refused, not warned about.
     try {
-      key = trust::read_secret_file(options.key_file, "audit key file");
+      key = read_secret_file(options.key_file, "audit key file");
     } catch (const std::runtime_error& e) {
       throw AuditError(e.what());
     }

@@ -1,5 +1,7 @@
 #include "audit/audit_store.hpp"
 
+#include "digest.hpp"
+
 #include <ecid/safe_files.hpp>
 
 #include <fcntl.h>
@@ -72,19 +74,7 @@ ContentViews decode_content(std::string_view encoded) {
   return members;
 }
 
-void hex_into(const unsigned char* bytes, size_t size, char* out) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (size_t i = 0; i < size; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 15];
-  }
-}
-
-std::string hex(const unsigned char* bytes, size_t size) {
-  std::string out(size * 2, '\0');
-  hex_into(bytes, size, out.data());
-  return out;
-}
+std::string hex(const unsigned char* bytes, size_t size) { return hex_of(bytes, size); }
 
 bool unhex(std::string_view text, unsigned char* out, size_t size) {
   if (text.size() != size * 2) return false;

@@ -2,6 +2,7 @@
 // pseudonym key, UTC time text, and thin SQLite wrappers.
 #pragma once
 
+#include "digest.hpp"
 #include <ecid/audit.hpp>
 
 #include <openssl/evp.h>
@@ -39,7 +40,7 @@ void encode_content(const ContentViews& members, std::string& out);
 ContentViews decode_content(std::string_view encoded);
 
 // Writes 2 * size lowercase hex digits to out.
-void hex_into(const unsigned char* bytes, size_t size, char* out);
+using ecid::hex_into;
 std::string hex(const unsigned char* bytes, size_t size);
 inline std::string hex(const Digest& d) { return hex(d.data(), d.size()); }
 // False when `text` is not exactly 2 * out.size() hex digits.

@@ -5,4 +5,5 @@ target_sources(ecid_host PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/eid/key_source.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/eid/verifier.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/eid/issuer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/eid/replay_cache.cpp
 )

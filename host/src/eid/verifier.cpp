@@ -106,11 +106,11 @@ using Header = detail::FlatObject<kHeaderMembers.size()>;
 
 enum Claim {
   kIss, kAud, kAzp, kExp, kIat, kNbf, kNonce, kSub, kAcr,
-  kSoDinhDanh, kHoVaTen, kNgayThangNamSinh, kLoaiTaiKhoan, kAuthTime
+  kSoDinhDanh, kHoVaTen, kNgayThangNamSinh, kLoaiTaiKhoan, kAuthTime, kJti
 };
-constexpr std::array<std::string_view, 14> kClaimNames{
+constexpr std::array<std::string_view, 15> kClaimNames{
     "iss", "aud", "azp", "exp", "iat", "nbf", "nonce", "sub", "acr",
-    "SoDinhDanh", "HoVaTen", "NgayThangNamSinh", "LoaiTaiKhoan", "auth_time"};
+    "SoDinhDanh", "HoVaTen", "NgayThangNamSinh", "LoaiTaiKhoan", "auth_time", "jti"};
 using Payload = detail::FlatObject<kClaimNames.size()>;
 
 template <typename Object>
@@ -159,6 +159,7 @@ std::string_view verdict_code(Verdict verdict) {
     case Verdict::MissingAzp: return "missing_azp";
     case Verdict::WrongAzp: return "wrong_azp";
     case Verdict::BadNonce: return "bad_nonce";
+    case Verdict::Replayed: return "replayed";
     case Verdict::SignatureInvalid: return "signature_invalid";
     case Verdict::AlgorithmNotAllowed: return "algorithm_not_allowed";
     case Verdict::UnknownKey: return "unknown_key";
@@ -522,6 +523,7 @@ AssertionCheck Verifier::verify(std::string_view token, const TokenRequirements&
   claims.issued_at = *iat;
   claims.expires_at = *exp;
   claims.issuer = std::move(p.take(kIss));
+  if (is_string(kJti)) claims.token_id = std::move(p.take(kJti));
   claims.key_id = key->kid;
   claims.algorithm = *alg;
   return check;
