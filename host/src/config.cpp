@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "net/transport.hpp"
 #include "yaml_check.hpp"
 
 namespace ecid {
@@ -144,6 +145,15 @@ void parse_eid(const Reader& r, const YAML::Node& n, const std::filesystem::path
   std::string jwks = r.scalar(n, "jwks", true);
   out.jwks = jwks.find("://") == std::string::npos ? resolve(base, jwks).string() : jwks;
   out.ca_file = resolve(base, r.scalar(n, "ca_file", false)).string();
+  // Refused here, with the line, rather than when the first token arrives.
+  auto refuse_at = [&](const char* key, auto check) {
+    try {
+      check();
+    } catch (const std::invalid_argument& e) {
+      r.fail(n[key], e.what());
+    }
+  };
+  refuse_at("jwks", [&] { net::check_url(out.jwks, "eid.jwks", true); });
   if (n["algorithms"].IsDefined()) {
     out.algorithms = r.string_list(n, "algorithms", true);
     for (const auto& a : out.algorithms)

@@ -61,7 +61,7 @@ struct EidConfig {
   bool enabled = false;
   std::string issuer;
   std::string client_id;
-  std::string jwks;     // file path (resolved), file:// or https:// URL
+  std::string jwks;     // file path (resolved), file:// or https:// URL (http:// to loopback)
   std::string ca_file;
   std::vector<std::string> algorithms{"RS256", "PS256", "ES256"};
   int clock_skew_s = 60;

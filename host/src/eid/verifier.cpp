@@ -4,6 +4,7 @@
 
 #include "eid/flat_json.hpp"
 #include "eid/jose.hpp"
+#include "net/transport.hpp"
 
 #include <openssl/crypto.h>
 
@@ -300,6 +301,11 @@ Verifier::Verifier(VerifierConfig config, Clock clock) : impl_(std::make_unique<
   if (config.client_id.empty()) bad("client id (audience) is empty");
   if (config.allowed_algorithms.empty()) bad("no algorithm allowed");
   if (config.jwks_source.empty()) bad("JWKS source is empty");
+  try {
+    net::check_url(config.jwks_source, "jwks_source", true);
+  } catch (const std::invalid_argument& e) {
+    bad(e.what());
+  }
   if (config.clock_skew.count() < 0 || config.max_token_age.count() < 0 || config.refetch_cooldown.count() < 0 ||
       config.key_cache_ttl.count() < 0 || config.fetch_timeout.count() <= 0)
     bad("durations must not be negative");

@@ -7,6 +7,7 @@
 
 #include <ecid/log.hpp>
 
+#include "net/transport.hpp"
 #include "protocol.hpp"
 
 #include <nlohmann/json.hpp>
@@ -122,10 +123,6 @@ std::string base64_decode(const std::string& in) {
   if (in.size() > 1 && in[in.size() - 2] == '=') --len;
   out.resize(len);
   return out;
-}
-
-bool is_loopback(const std::string& addr) {
-  return addr == "127.0.0.1" || addr == "::1" || addr.rfind("127.", 0) == 0 || addr == "::ffff:127.0.0.1";
 }
 
 }  // namespace
@@ -467,7 +464,7 @@ struct MockRegisterServer::Impl {
     });
     if (options.admin) {
       auto local_only = [](const httplib::Request& q, httplib::Response& r) {
-        if (is_loopback(q.remote_addr)) return true;
+        if (net::is_loopback_host(q.remote_addr)) return true;
         send_error(r, 403, "forbidden", "the admin endpoints answer loopback callers only", false);
         return false;
       };

@@ -1,0 +1,26 @@
+// The network rules shared by every libcurl handle ecid creates (register lookups, the token
+// endpoint, the JWKS) and by the mock register: what counts as loopback and which URLs may be
+// used. One place, so the register and eID cannot drift apart.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+#include <string_view>
+
+namespace ecid::net {
+
+// 127.0.0.0/8, ::1 (bare, bracketed or IPv4-mapped ::ffff:127.x.y.z) and the name localhost,
+// which libcurl resolves to loopback itself, without asking DNS. Case-insensitive.
+bool is_loopback_host(std::string_view host);
+
+// Refuses (std::invalid_argument, one line naming `key` and the URL) anything but https, or
+// plain http to a loopback host: plain http carries tokens, credentials and keys in clear, so
+// it may not leave this machine. With `allow_file`, file:// URLs and plain paths (no "://")
+// pass too.
+void check_url(const std::string& url, std::string_view key, bool allow_file = false);
+
+// `url` without its user name and password, for messages.
+std::string displayable_url(const std::string& url);
+
+}  // namespace ecid::net
