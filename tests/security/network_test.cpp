@@ -33,6 +33,101 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
+// Polls `done` every 10 ms until it holds or `limit` passes.
+template <class Condition>
+bool eventually(Condition done, std::chrono::milliseconds limit = 5000ms) {
+  for (auto end = Clock::now() + limit; Clock::now() < end; std::this_thread::sleep_for(10ms))
+    if (done()) return true;
+  return done();
+}
+
+// A "proxy" on 127.0.0.1 that proxies nothing: it notes the first line of every connection (a
+// CONNECT, or an absolute-URI request for plain http), then hangs up, so the client fails fast.
+class FakeProxy {
+ public:
+  FakeProxy() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 16) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      throw std::runtime_error("cannot listen on a loopback port");
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~FakeProxy() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int connections() const { return connections_.load(); }
+  std::vector<std::string> first_lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 20) <= 0) continue;
+      const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) continue;
+      ++connections_;
+      std::string line = first_line(c);
+      ::close(c);
+      std::lock_guard lock(mutex_);
+      lines_.push_back(std::move(line));
+    }
+  }
+  static std::string first_line(int c) {
+    std::string got;
+    char buf[512];
+    for (auto end = Clock::now() + 2s; got.find("\r\n") == std::string::npos && got.size() < 4096 && Clock::now() < end;) {
+      pollfd p{c, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    return got.substr(0, got.find("\r\n"));
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
+  std::thread thread_;
+};
+
+// Every proxy variable libcurl reads points at `proxy` (and no_proxy is cleared), as on a host
+// whose environment an attacker, or a well-meaning administrator, set; restored afterwards.
+class ProxyEnvironment {
+ public:
+  explicit ProxyEnvironment(const std::string& proxy) {
+    for (const char* name : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
+      set(name, proxy.c_str());
+    for (const char* name : {"no_proxy", "NO_PROXY"}) set(name, nullptr);
+  }
+  ~ProxyEnvironment() {
+    for (const auto& [name, value] : saved_)
+      value ? ::setenv(name.c_str(), value->c_str(), 1) : ::unsetenv(name.c_str());
+  }
+
+ private:
+  void set(const char* name, const char* value) {
+    const char* old = std::getenv(name);
+    saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+    value ? ::setenv(name, value, 1) : ::unsetenv(name);
+  }
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
 // --- item 5: where the JWKS may come from -------------------------------------------------
 
 TEST(JwksSource, PlainHttpFromAnotherHostIsRefusedBeforeAnyFetch) {
@@ -90,6 +185,102 @@ TEST(JwksSource, RedirectsNeverLeadToPlainHttp) {
   EXPECT_FALSE(v.refresh_keys(&error));
   EXPECT_EQ(redirecting.requests(), 1);
   EXPECT_EQ(real.requests(), 0) << "followed a redirect to plain http";
+}
+
+// --- item 10: proxies ----------------------------------------------------------------------
+
+// The environment points every proxy variable at `env_proxy_`; `configured_proxy_` is the one a
+// configuration may name. Neither may see loopback traffic.
+class Proxies : public ::testing::Test {
+ protected:
+  Proxies() : environment_(env_proxy_.url()) {}
+  void TearDown() override { EXPECT_EQ(env_proxy_.connections(), 0) << "the http_proxy environment was used"; }
+
+  static HttpRegisterConfig fast(HttpRegisterConfig c) {
+    c.max_retries = 0;
+    c.timeout_ms = 2000;
+    c.deadline_ms = 3000;
+    return c;
+  }
+  static eid::VerifierConfig jwks_config(const std::string& url) {
+    eid::VerifierConfig c = eid::testing::config_for(url);
+    c.fetch_timeout = 2000ms;
+    return c;
+  }
+
+  FakeProxy env_proxy_;
+  FakeProxy configured_proxy_;
+  ProxyEnvironment environment_;
+};
+
+TEST_F(Proxies, LoopbackRegisterQueriesWithCredentialsBypassTheEnvironmentsProxy) {
+  auto server = testing::start_mock();
+  auto client = open_http_register(fast(testing::http_config(*server)));
+  std::vector<LookupRequest> requests;
+  for (const auto& id : testing::existing_ids(3, 21)) requests.push_back(testing::by_id(id));
+  for (const LookupResult& r : testing::run(*client, requests))
+    EXPECT_EQ(r.status, ECID_ANSWER_FOUND) << r.detail;
+  EXPECT_GE(server->counters().tokens_issued, 1u) << "the client credentials went to the register itself";
+}
+
+TEST_F(Proxies, LoopbackJwksBypassesTheEnvironmentsProxy) {
+  eid::testing::JwksServer server(std::make_unique<httplib::Server>());
+  server.serve(eid::jwks_json(std::vector{eid::testing::cached_key(eid::Algorithm::ES256, "net-es")}));
+  eid::Verifier v(jwks_config(server.url()));
+  std::string error;
+  EXPECT_TRUE(v.refresh_keys(&error)) << error;
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST_F(Proxies, AConfiguredProxyCarriesRemoteRegisterTrafficButNeverLoopback) {
+  auto server = testing::start_mock();
+  HttpRegisterConfig local = fast(testing::http_config(*server));
+  local.proxy = configured_proxy_.url();
+  auto client = open_http_register(local);
+  const std::string id = testing::existing_ids(1, 22).front();
+  EXPECT_EQ(testing::run(*client, {testing::by_id(id)}).front().status, ECID_ANSWER_FOUND);
+  EXPECT_EQ(configured_proxy_.connections(), 0) << "loopback traffic went through the configured proxy";
+
+  HttpRegisterConfig remote = local;
+  remote.base_url = "https://register.invalid";
+  auto remote_client = open_http_register(remote);
+  const LookupResult r = testing::run(*remote_client, {testing::by_id(id)}).front();
+  EXPECT_EQ(r.status, ECID_ANSWER_UNAVAILABLE) << r.detail;
+  ASSERT_TRUE(eventually([&] { return !configured_proxy_.first_lines().empty(); }));
+  EXPECT_EQ(configured_proxy_.first_lines().front(), "CONNECT register.invalid:443 HTTP/1.1");
+}
+
+TEST_F(Proxies, AConfiguredProxyCarriesAnHttpsJwksFetch) {
+  eid::VerifierConfig c = jwks_config("https://jwks.invalid/certs");
+  c.proxy = configured_proxy_.url();
+  eid::Verifier v(c);
+  EXPECT_FALSE(v.refresh_keys());
+  ASSERT_TRUE(eventually([&] { return !configured_proxy_.first_lines().empty(); }));
+  EXPECT_EQ(configured_proxy_.first_lines().front(), "CONNECT jwks.invalid:443 HTTP/1.1");
+}
+
+TEST(ProxyConfiguration, KeysAreReadAndBadProxiesRefused) {
+  const std::string yaml = "register:\n  backend: http\n  http:\n    base_url: https://register.example.test\n"
+                           "    proxy: http://proxy.example.test:3128\n"
+                           "eid:\n  issuer: https://sso.example.test/\n  client_id: c\n"
+                           "  jwks: https://sso.example.test/certs\n  proxy: socks5h://127.0.0.1:1080\n"
+                           "audit:\n  enabled: false\n";
+  const Config c = parse_config(yaml, "/tmp", "ecid.yaml");
+  EXPECT_EQ(c.population.http.proxy, "http://proxy.example.test:3128");
+  EXPECT_EQ(c.eid.proxy, "socks5h://127.0.0.1:1080");
+  EXPECT_EQ(eid::verifier_config_from(c).proxy, c.eid.proxy);
+
+  HttpRegisterConfig h = c.population.http;
+  h.proxy = "proxy.example.test:3128";  // no scheme: libcurl would guess
+  EXPECT_THROW(validate_http_register_config(h), std::invalid_argument);
+  try {
+    std::string ftp = yaml;
+    ftp.replace(ftp.find("socks5h://127.0.0.1:1080"), 24, "ftp://127.0.0.1:21");
+    parse_config(ftp, "/tmp", "ecid.yaml");
+    ADD_FAILURE() << "an ftp proxy was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("ecid.yaml:10: eid.proxy"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

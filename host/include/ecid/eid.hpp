@@ -71,6 +71,7 @@ struct VerifierConfig {
   // http:// URL to a loopback address; anything else is refused by the constructor.
   std::string jwks_source;
   std::string ca_file;  // extra CA bundle (PEM) for https JWKS; empty = system store
+  std::string proxy;    // proxy URL for an https JWKS; empty = none (http_proxy etc. ignored)
   std::chrono::seconds clock_skew{60};         // tolerance on exp, nbf and iat
   std::chrono::seconds max_token_age{3600};    // now - iat; 0 = no limit
   std::chrono::seconds refetch_cooldown{60};   // minimum time between unknown-kid refetches

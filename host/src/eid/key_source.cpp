@@ -80,6 +80,7 @@ std::optional<std::string> read_url(const VerifierConfig& config, std::string* e
   // constructor checked it), never for a host a redirect names, which could be anywhere.
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  net::apply_proxy(c, config.proxy);
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(config.fetch_timeout.count()));

@@ -303,6 +303,7 @@ Verifier::Verifier(VerifierConfig config, Clock clock) : impl_(std::make_unique<
   if (config.jwks_source.empty()) bad("JWKS source is empty");
   try {
     net::check_url(config.jwks_source, "jwks_source", true);
+    net::check_proxy(config.proxy, "proxy");
   } catch (const std::invalid_argument& e) {
     bad(e.what());
   }
@@ -542,6 +543,7 @@ VerifierConfig verifier_config_from(const Config& c) {
   vc.client_id = c.eid.client_id;
   vc.jwks_source = c.eid.jwks;
   vc.ca_file = c.eid.ca_file;
+  vc.proxy = c.eid.proxy;
   vc.allowed_algorithms.clear();
   for (const auto& a : c.eid.algorithms)
     if (auto alg = parse_algorithm(a)) vc.allowed_algorithms.push_back(*alg);

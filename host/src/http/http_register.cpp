@@ -177,6 +177,7 @@ void apply_common_options(CURL* c, const HttpRegisterConfig& cfg) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a register does not redirect queries
+  net::apply_proxy(c, cfg.proxy);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "ecid-register-client/1");
@@ -974,6 +975,7 @@ void validate_http_register_config(const HttpRegisterConfig& c) {
   if (c.base_url.empty()) throw std::invalid_argument("register.http.base_url is required");
   net::check_url(c.base_url, "register.http.base_url");
   if (!c.token_url.empty()) net::check_url(c.token_url, "register.http.token_url");
+  net::check_proxy(c.proxy, "register.http.proxy");
   if (!c.token_url.empty() && c.client_id.empty())
     throw std::invalid_argument("register.http.token_url is set but register.http.client_id is not");
   if (!c.client_id.empty() && c.client_secret.empty())

@@ -10,6 +10,9 @@
 namespace ecid::net {
 namespace {
 
+// Never through a proxy: libcurl matches names by suffix and addresses by CIDR (7.86+).
+constexpr const char* kLoopbackNoProxy = "localhost,127.0.0.0/8,::1";
+
 struct UrlFree {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
 };
@@ -17,7 +20,7 @@ using Url = std::unique_ptr<CURLU, UrlFree>;
 
 Url parse(const std::string& text) {
   Url u(curl_url());
-  // Any scheme parses, so others get a clear "scheme must be" refusal.
+  // Any scheme parses (socks5h for proxies; others get a clear "scheme must be" refusal).
   if (u && curl_url_set(u.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) u.reset();
   return u;
 }
@@ -72,6 +75,21 @@ void check_url(const std::string& url, std::string_view key, bool allow_file) {
                          " (or http to a loopback address), not '" + scheme + "'");
   if (!is_loopback_host(part(u, CURLUPART_HOST)))
     refuse(key, url, "plain http is allowed only to a loopback address (127.0.0.0/8, ::1, localhost); use https");
+}
+
+void check_proxy(const std::string& proxy, std::string_view key) {
+  if (proxy.empty()) return;
+  Url u = parse(proxy);
+  const std::string scheme = u ? part(u, CURLUPART_SCHEME) : std::string();
+  if (!u || part(u, CURLUPART_HOST).empty() ||
+      (scheme != "http" && scheme != "https" && scheme != "socks5" && scheme != "socks5h"))
+    refuse(key, proxy, "not a proxy URL (http://, https://, socks5:// or socks5h://HOST:PORT)");
+}
+
+void apply_proxy(CURL* handle, const std::string& proxy) {
+  // "" disables proxies outright, environment variables included (CURLOPT_PROXY docs).
+  curl_easy_setopt(handle, CURLOPT_PROXY, proxy.c_str());
+  curl_easy_setopt(handle, CURLOPT_NOPROXY, kLoopbackNoProxy);
 }
 
 }  // namespace ecid::net

@@ -1,6 +1,6 @@
 // The network rules shared by every libcurl handle ecid creates (register lookups, the token
-// endpoint, the JWKS) and by the mock register: what counts as loopback and which URLs may be
-// used. One place, so the register and eID cannot drift apart.
+// endpoint, the JWKS) and by the mock register: what counts as loopback, which URLs may be
+// used, and how proxies are (not) used. One place, so the register and eID cannot drift apart.
 #pragma once
 
 #include <curl/curl.h>
@@ -20,7 +20,15 @@ bool is_loopback_host(std::string_view host);
 // pass too.
 void check_url(const std::string& url, std::string_view key, bool allow_file = false);
 
+// Refuses a proxy that is not an http, https, socks5 or socks5h URL with a host. Empty passes.
+void check_proxy(const std::string& proxy, std::string_view key);
+
 // `url` without its user name and password, for messages.
 std::string displayable_url(const std::string& url);
+
+// The proxy policy: without a configured proxy, none at all (the http_proxy/HTTPS_PROXY/
+// ALL_PROXY environment is ignored, so nobody can divert traffic by setting a variable);
+// with one, it carries traffic to other hosts only, never to loopback.
+void apply_proxy(CURL* handle, const std::string& proxy);
 
 }  // namespace ecid::net
