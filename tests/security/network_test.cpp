@@ -283,5 +283,94 @@ TEST(ProxyConfiguration, KeysAreReadAndBadProxiesRefused) {
   }
 }
 
+// --- item 11: the mock register off loopback ------------------------------------------------
+
+struct Exit {
+  std::optional<int> code;  // nullopt: still running after the limit (then killed)
+  std::string first_stdout_line, stderr_text;
+};
+
+// Runs ecid-mock-register on the test register with `args`, ECID_MOCK_CLIENT_SECRET set to
+// `env_secret` (or unset). Stops it with SIGTERM once it printed its ready line.
+Exit run_mock_register(std::vector<std::string> args, const char* env_secret = nullptr) {
+  const std::string exe = std::string(ECID_BINARY_DIR) + "/bin/ecid-mock-register";
+  args.insert(args.begin(), {exe, "--register", testing::register_path(), "--port", "0"});
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e)
+    if (std::string_view(*e).rfind("ECID_MOCK_CLIENT_SECRET=", 0) != 0) env.emplace_back(*e);
+  if (env_secret) env.push_back(std::string("ECID_MOCK_CLIENT_SECRET=") + env_secret);
+  auto pointers = [](std::vector<std::string>& v) {
+    std::vector<char*> p;
+    for (auto& s : v) p.push_back(s.data());
+    p.push_back(nullptr);
+    return p;
+  };
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  pid_t pid = 0;
+  auto argv = pointers(args);
+  auto envp = pointers(env);
+  const int spawned = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (spawned != 0) throw std::runtime_error("cannot run " + exe);
+
+  Exit result;
+  int status = 0;
+  std::string stdout_text;
+  char buf[4096];
+  auto drain = [&](int fd, std::string& into) {
+    for (pollfd p{fd, POLLIN, 0}; ::poll(&p, 1, 0) > 0;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      into.append(buf, static_cast<size_t>(n));
+    }
+  };
+  bool stopping = false;
+  bool exited = eventually([&] {
+    drain(out[0], stdout_text);
+    drain(err[0], result.stderr_text);
+    if (!stopping && stdout_text.find('\n') != std::string::npos) stopping = ::kill(pid, SIGTERM) == 0;  // ready
+    return ::waitpid(pid, &status, WNOHANG) == pid;
+  });
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  } else if (WIFEXITED(status)) {
+    result.code = WEXITSTATUS(status);
+  }
+  drain(err[0], result.stderr_text);
+  result.first_stdout_line = stdout_text.substr(0, stdout_text.find('\n'));
+  ::close(out[0]);
+  ::close(err[0]);
+  return result;
+}
+
+TEST(MockRegisterExposure, AnyAddressWithTheDefaultSecretIsRefused) {
+  const Exit e = run_mock_register({"--host", "0.0.0.0"});
+  ASSERT_TRUE(e.code.has_value()) << "still serving the public default secret on 0.0.0.0";
+  EXPECT_EQ(*e.code, 2);
+  EXPECT_EQ(e.first_stdout_line, "");
+  EXPECT_NE(e.stderr_text.find("0.0.0.0 is not a loopback address"), std::string::npos) << e.stderr_text;
+  EXPECT_NE(e.stderr_text.find("--client-secret"), std::string::npos) << e.stderr_text;
+  EXPECT_EQ(std::count(e.stderr_text.begin(), e.stderr_text.end(), '\n'), 1) << "one line: " << e.stderr_text;
+}
+
+TEST(MockRegisterExposure, AnyAddressWithAnOwnSecretStarts) {
+  for (const auto& [args, env_secret] : {std::pair<std::vector<std::string>, const char*>{
+                                             {"--host", "0.0.0.0", "--client-secret", "not-the-default"}, nullptr},
+                                         {{"--host", "0.0.0.0"}, "not-the-default-either"}}) {
+    const Exit e = run_mock_register(args, env_secret);
+    EXPECT_EQ(e.first_stdout_line.rfind("listening on 0.0.0.0:", 0), 0u) << e.first_stdout_line << e.stderr_text;
+    EXPECT_EQ(e.code, 0) << e.stderr_text;
+    EXPECT_EQ(e.stderr_text.find("not-the-default"), std::string::npos) << "the secret was printed";
+  }
+}
+
 }  // namespace
 }  // namespace ecid::security

@@ -516,9 +516,17 @@ MockRegisterServer::MockRegisterServer(MockRegisterOptions options, std::shared_
 
 MockRegisterServer::~MockRegisterServer() { stop(); }
 
+std::string unsafe_mock_exposure(const MockRegisterOptions& o) {
+  if (!o.require_token || net::is_loopback_host(o.host) || o.client_secret != MockRegisterOptions{}.client_secret)
+    return {};
+  return "--host " + o.host + " is not a loopback address: the default client secret is public, so anyone on " +
+         "the network could take tokens; give your own with --client-secret or ECID_MOCK_CLIENT_SECRET";
+}
+
 int MockRegisterServer::start() {
   Impl& m = *impl_;
   if (m.server) throw std::runtime_error("the mock register is already started");
+  if (std::string why = unsafe_mock_exposure(m.options); !why.empty()) throw std::runtime_error(why);
   std::signal(SIGPIPE, SIG_IGN);
   const MockRegisterOptions& o = m.options;
   if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
