@@ -146,6 +146,7 @@ Measure raw_ceiling(const std::string& url, int concurrency, size_t total) {
     curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(easy[i], CURLOPT_PRIVATE, reinterpret_cast<void*>(i));
     curl_easy_setopt(easy[i], CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy[i], CURLOPT_PROXY, "");  // loopback, never via http_proxy: as the client it measures
     if (issued < total) {
       started[i] = Clock::now();
       curl_multi_add_handle(multi, easy[i]);

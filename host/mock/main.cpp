@@ -1,5 +1,6 @@
 // ecid-mock-register: serves a register file made by `ecid register seed` over ecid's register
-// protocol v1 on loopback, for samples, manual tests and benchmarks. The first line on stdout
+// protocol v1 on loopback, for samples, manual tests and benchmarks. Another address needs a
+// client secret of the operator's own (exit 2 otherwise). The first line on stdout
 // is "listening on HOST:PORT"; SIGINT or SIGTERM stops it cleanly.
 #include <ecid/mock_register.hpp>
 
@@ -46,6 +47,10 @@ int main(int argc, char** argv) {
   o.admin = !no_admin;
   if (app.count("--client-secret") == 0)
     if (const char* s = std::getenv("ECID_MOCK_CLIENT_SECRET"); s && *s) o.client_secret = s;
+  if (std::string why = ecid::unsafe_mock_exposure(o); !why.empty()) {
+    std::cerr << "ecid-mock-register: " << why << std::endl;
+    return 2;  // bad configuration, as in ecid's exit codes
+  }
 
   // Block the stop signals before any thread starts, so only sigwait below receives them.
   sigset_t stop_signals;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "net/transport.hpp"
 #include "yaml_check.hpp"
 
 namespace ecid {
@@ -107,7 +108,7 @@ void parse_register(const Reader& r, const YAML::Node& n, const std::filesystem:
     r.expect_map(h, "register.http");
     r.only_keys(h, "register.http",
                 {"base_url", "token_url", "client_id", "client_secret", "client_secret_file", "client_secret_env",
-                 "ca_file", "client_cert", "client_key",
+                 "ca_file", "client_cert", "client_key", "proxy",
                  "insecure_skip_tls_verify", "timeout_ms", "deadline_ms", "max_retries", "concurrency",
                  "batch_size", "breaker_failures", "breaker_cooldown_ms"});
     auto& c = out.http;
@@ -121,6 +122,7 @@ void parse_register(const Reader& r, const YAML::Node& n, const std::filesystem:
     if (!c.client_key.empty())
       if (std::string why = exposed_secret_reason(c.client_key); !why.empty())
         r.fail(h["client_key"], "register.http.client_key refused: " + why);
+    c.proxy = r.scalar(h, "proxy", false);
     c.insecure_skip_tls_verify = r.boolean(h, "insecure_skip_tls_verify", false);
     c.timeout_ms = static_cast<int>(r.integer(h, "timeout_ms", c.timeout_ms, 1, 600000));
     c.deadline_ms = static_cast<int>(r.integer(h, "deadline_ms", c.deadline_ms, 1, 3600000));
@@ -136,14 +138,25 @@ void parse_register(const Reader& r, const YAML::Node& n, const std::filesystem:
 
 void parse_eid(const Reader& r, const YAML::Node& n, const std::filesystem::path& base, EidConfig& out) {
   r.expect_map(n, "eid");
-  r.only_keys(n, "eid", {"issuer", "client_id", "jwks", "ca_file", "algorithms", "clock_skew_s", "max_token_age_s",
-                         "refetch_cooldown_s", "replay_cache", "require_nonce"});
+  r.only_keys(n, "eid", {"issuer", "client_id", "jwks", "ca_file", "proxy", "algorithms", "clock_skew_s",
+                         "max_token_age_s", "refetch_cooldown_s", "replay_cache", "require_nonce"});
   out.enabled = true;
   out.issuer = r.scalar(n, "issuer", true);
   out.client_id = r.scalar(n, "client_id", true);
   std::string jwks = r.scalar(n, "jwks", true);
   out.jwks = jwks.find("://") == std::string::npos ? resolve(base, jwks).string() : jwks;
   out.ca_file = resolve(base, r.scalar(n, "ca_file", false)).string();
+  out.proxy = r.scalar(n, "proxy", false);
+  // Refused here, with the line, rather than when the first token arrives.
+  auto refuse_at = [&](const char* key, auto check) {
+    try {
+      check();
+    } catch (const std::invalid_argument& e) {
+      r.fail(n[key], e.what());
+    }
+  };
+  refuse_at("jwks", [&] { net::check_url(out.jwks, "eid.jwks", true); });
+  refuse_at("proxy", [&] { net::check_proxy(out.proxy, "eid.proxy"); });
   if (n["algorithms"].IsDefined()) {
     out.algorithms = r.string_list(n, "algorithms", true);
     for (const auto& a : out.algorithms)

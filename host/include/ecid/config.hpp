@@ -40,6 +40,8 @@ struct HttpRegisterConfig {
   std::string ca_file;
   std::string client_cert;
   std::string client_key;
+  // Proxy URL for a non-loopback register; empty = no proxy at all (http_proxy etc. ignored).
+  std::string proxy;
   bool insecure_skip_tls_verify = false;  // test only; loud warning when set
   int timeout_ms = 2000;
   int deadline_ms = 10000;
@@ -61,8 +63,9 @@ struct EidConfig {
   bool enabled = false;
   std::string issuer;
   std::string client_id;
-  std::string jwks;     // file path (resolved), file:// or https:// URL
+  std::string jwks;     // file path (resolved), file:// or https:// URL (http:// to loopback)
   std::string ca_file;
+  std::string proxy;    // proxy URL for an https JWKS; empty = no proxy (environment ignored)
   std::vector<std::string> algorithms{"RS256", "PS256", "ES256"};
   int clock_skew_s = 60;
   int max_token_age_s = 600;  // now - iat; 0 (no limit) only for a test issuer

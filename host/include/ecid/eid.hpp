@@ -67,9 +67,11 @@ struct VerifierConfig {
   std::string issuer;     // exact `iss`, e.g. "https://sso.dancuquocgia.gov.vn/auth/realms/citizen"
   std::string client_id;  // our audience; `azp` must equal it when the token has several audiences
   std::vector<Algorithm> allowed_algorithms{Algorithm::RS256, Algorithm::PS256, Algorithm::ES256};
-  // JWKS location: a file path, a file:// URL or an http(s):// URL (libcurl, TLS verified).
+  // JWKS location: a file path, a file:// URL, an https:// URL (libcurl, TLS verified) or an
+  // http:// URL to a loopback address; anything else is refused by the constructor.
   std::string jwks_source;
   std::string ca_file;  // extra CA bundle (PEM) for https JWKS; empty = system store
+  std::string proxy;    // proxy URL for an https JWKS; empty = none (http_proxy etc. ignored)
   std::chrono::seconds clock_skew{60};         // tolerance on exp, nbf and iat
   std::chrono::seconds max_token_age{3600};    // now - iat; 0 = no limit
   std::chrono::seconds refetch_cooldown{60};   // minimum time between unknown-kid refetches

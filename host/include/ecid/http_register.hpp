@@ -34,7 +34,8 @@ struct HttpRegisterHooks {
 };
 
 // Checks the configuration (URLs, the https rule, TLS files). Throws std::invalid_argument
-// with a message naming the key. Plain http is allowed only to 127.0.0.1, ::1 or localhost.
+// with a message naming the key and the URL. Plain http is allowed only to loopback
+// (127.0.0.0/8, ::1, localhost); the proxy, when set, must be a proxy URL.
 void validate_http_register_config(const HttpRegisterConfig& config);
 
 // Opens the remote register; nothing is sent until the first lookup. Throws

@@ -58,6 +58,10 @@ struct MockRegisterOptions {
   MockFaults faults;
 };
 
+// Why these options must not be served, or "" when they may: tokens required on an address
+// other than loopback with the default client secret, which anyone can read here.
+std::string unsafe_mock_exposure(const MockRegisterOptions& options);
+
 class MockRegisterServer {
  public:
   // Opens options.register_path with open_embedded_register (throws std::runtime_error).
@@ -69,7 +73,8 @@ class MockRegisterServer {
   MockRegisterServer& operator=(const MockRegisterServer&) = delete;
 
   // Binds and serves on a background thread; returns the port. Throws std::runtime_error
-  // when the address cannot be bound or the TLS files cannot be loaded.
+  // when the options are unsafe (unsafe_mock_exposure), the address cannot be bound or the
+  // TLS files cannot be loaded.
   int start();
   // Stops accepting, closes connections and joins the threads. Idempotent.
   void stop();

@@ -1,5 +1,7 @@
-// Reading the JWKS: a local file directly, URLs (file://, http://, https://) through libcurl.
+// Reading the JWKS: a local file directly, URLs (file://, https://, http:// to loopback) through
+// libcurl. The Verifier's constructor has checked the source against net::check_url.
 #include "eid/jose.hpp"
+#include "net/transport.hpp"
 
 #include <curl/curl.h>
 
@@ -66,17 +68,19 @@ std::optional<std::string> read_url(const VerifierConfig& config, std::string* e
 
   std::unique_ptr<CURL, EasyFree> curl(curl_easy_init());
   if (!curl) return fail(error, "cannot start libcurl");
-  const bool https = starts_with_ci(config.jwks_source, "https://");
+  const bool file = starts_with_ci(config.jwks_source, "file://");
   Body body;
   body.limit = config.max_jwks_bytes;
   char curl_error[CURL_ERROR_SIZE] = {};
   std::unique_ptr<curl_slist, SlistFree> headers(curl_slist_append(nullptr, "Accept: application/json"));
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, config.jwks_source.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "file,http,https");
-  // Never follow a redirect away from TLS once the source asked for it.
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, file ? "file" : "http,https");
+  // Redirects go to https only: plain http is allowed for the configured loopback source (the
+  // constructor checked it), never for a host a redirect names, which could be anywhere.
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  net::apply_proxy(c, config.proxy);
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(config.fetch_timeout.count()));

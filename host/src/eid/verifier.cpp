@@ -4,6 +4,7 @@
 
 #include "eid/flat_json.hpp"
 #include "eid/jose.hpp"
+#include "net/transport.hpp"
 
 #include <openssl/crypto.h>
 
@@ -300,6 +301,12 @@ Verifier::Verifier(VerifierConfig config, Clock clock) : impl_(std::make_unique<
   if (config.client_id.empty()) bad("client id (audience) is empty");
   if (config.allowed_algorithms.empty()) bad("no algorithm allowed");
   if (config.jwks_source.empty()) bad("JWKS source is empty");
+  try {
+    net::check_url(config.jwks_source, "jwks_source", true);
+    net::check_proxy(config.proxy, "proxy");
+  } catch (const std::invalid_argument& e) {
+    bad(e.what());
+  }
   if (config.clock_skew.count() < 0 || config.max_token_age.count() < 0 || config.refetch_cooldown.count() < 0 ||
       config.key_cache_ttl.count() < 0 || config.fetch_timeout.count() <= 0)
     bad("durations must not be negative");
@@ -536,6 +543,7 @@ VerifierConfig verifier_config_from(const Config& c) {
   vc.client_id = c.eid.client_id;
   vc.jwks_source = c.eid.jwks;
   vc.ca_file = c.eid.ca_file;
+  vc.proxy = c.eid.proxy;
   vc.allowed_algorithms.clear();
   for (const auto& a : c.eid.algorithms)
     if (auto alg = parse_algorithm(a)) vc.allowed_algorithms.push_back(*alg);

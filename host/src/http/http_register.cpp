@@ -6,6 +6,7 @@
 #include <ecid/http_register.hpp>
 #include <ecid/log.hpp>
 
+#include "net/transport.hpp"
 #include "protocol.hpp"
 
 #include <curl/curl.h>
@@ -20,6 +21,7 @@
 #include <mutex>
 #include <random>
 #include <stdexcept>
+#include <strings.h>
 #include <thread>
 
 namespace ecid {
@@ -41,54 +43,6 @@ void ensure_curl_global() {
 long ms_until(Clock::time_point t, Clock::time_point now) {
   auto d = std::chrono::duration_cast<milliseconds>(t - now).count();
   return d < 1 ? 1 : static_cast<long>(d);
-}
-
-// --- configuration checks ----------------------------------------------------------------
-
-std::string ascii_lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
-struct UrlParts {
-  std::string scheme, host;
-};
-
-UrlParts parse_url(const std::string& url, std::string_view key) {
-  CURLU* u = curl_url();
-  UrlParts parts;
-  bool ok = u != nullptr && curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK;
-  char* part = nullptr;
-  if (ok && curl_url_get(u, CURLUPART_SCHEME, &part, 0) == CURLUE_OK) {
-    parts.scheme = part;
-    curl_free(part);
-  } else {
-    ok = false;
-  }
-  if (ok && curl_url_get(u, CURLUPART_HOST, &part, 0) == CURLUE_OK) {
-    parts.host = part;
-    curl_free(part);
-  } else {
-    ok = false;
-  }
-  curl_url_cleanup(u);
-  if (!ok) throw std::invalid_argument(std::string(key) + ": '" + url + "' is not a URL");
-  parts.scheme = ascii_lower(parts.scheme);
-  parts.host = ascii_lower(parts.host);
-  return parts;
-}
-
-void check_url(const std::string& url, std::string_view key) {
-  UrlParts p = parse_url(url, key);
-  if (p.scheme == "https") return;
-  if (p.scheme != "http")
-    throw std::invalid_argument(std::string(key) + ": scheme must be https (or http to loopback), not '" +
-                                p.scheme + "'");
-  // Plain http carries IDs, names and the bearer token in clear: only on this machine.
-  if (p.host != "127.0.0.1" && p.host != "localhost" && p.host != "[::1]" && p.host != "::1")
-    throw std::invalid_argument(std::string(key) + ": plain http is allowed only to 127.0.0.1, ::1 or "
-                                "localhost; use https for '" + p.host + "'");
 }
 
 std::string strip_slash(std::string s) {
@@ -223,6 +177,7 @@ void apply_common_options(CURL* c, const HttpRegisterConfig& cfg) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a register does not redirect queries
+  net::apply_proxy(c, cfg.proxy);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "ecid-register-client/1");
@@ -400,9 +355,8 @@ class TokenSource {
       else in.skip_value();
     }
     if (in.failed() || !in.at_end()) return (why = "malformed JSON"), false;
-    type = ascii_lower(type);
     if (access.empty()) return (why = "no access_token"), false;
-    if (type != "bearer") return (why = "token_type is not Bearer"), false;
+    if (strcasecmp(type.c_str(), "bearer") != 0) return (why = "token_type is not Bearer"), false;
     if (expires_in == 0 || expires_in < -1) return (why = "expires_in is not positive"), false;
     if (expires_in == -1) expires_in = 60;  // RFC 6749 leaves it optional: assume a short life
     const auto now = Clock::now();
@@ -1019,8 +973,9 @@ class HttpRegister final : public RegisterBackend {
 
 void validate_http_register_config(const HttpRegisterConfig& c) {
   if (c.base_url.empty()) throw std::invalid_argument("register.http.base_url is required");
-  check_url(c.base_url, "register.http.base_url");
-  if (!c.token_url.empty()) check_url(c.token_url, "register.http.token_url");
+  net::check_url(c.base_url, "register.http.base_url");
+  if (!c.token_url.empty()) net::check_url(c.token_url, "register.http.token_url");
+  net::check_proxy(c.proxy, "register.http.proxy");
   if (!c.token_url.empty() && c.client_id.empty())
     throw std::invalid_argument("register.http.token_url is set but register.http.client_id is not");
   if (!c.client_id.empty() && c.client_secret.empty())

@@ -7,6 +7,7 @@
 
 #include <ecid/log.hpp>
 
+#include "net/transport.hpp"
 #include "protocol.hpp"
 
 #include <nlohmann/json.hpp>
@@ -122,10 +123,6 @@ std::string base64_decode(const std::string& in) {
   if (in.size() > 1 && in[in.size() - 2] == '=') --len;
   out.resize(len);
   return out;
-}
-
-bool is_loopback(const std::string& addr) {
-  return addr == "127.0.0.1" || addr == "::1" || addr.rfind("127.", 0) == 0 || addr == "::ffff:127.0.0.1";
 }
 
 }  // namespace
@@ -467,7 +464,7 @@ struct MockRegisterServer::Impl {
     });
     if (options.admin) {
       auto local_only = [](const httplib::Request& q, httplib::Response& r) {
-        if (is_loopback(q.remote_addr)) return true;
+        if (net::is_loopback_host(q.remote_addr)) return true;
         send_error(r, 403, "forbidden", "the admin endpoints answer loopback callers only", false);
         return false;
       };
@@ -519,9 +516,17 @@ MockRegisterServer::MockRegisterServer(MockRegisterOptions options, std::shared_
 
 MockRegisterServer::~MockRegisterServer() { stop(); }
 
+std::string unsafe_mock_exposure(const MockRegisterOptions& o) {
+  if (!o.require_token || net::is_loopback_host(o.host) || o.client_secret != MockRegisterOptions{}.client_secret)
+    return {};
+  return "--host " + o.host + " is not a loopback address: the default client secret is public, so anyone on " +
+         "the network could take tokens; give your own with --client-secret or ECID_MOCK_CLIENT_SECRET";
+}
+
 int MockRegisterServer::start() {
   Impl& m = *impl_;
   if (m.server) throw std::runtime_error("the mock register is already started");
+  if (std::string why = unsafe_mock_exposure(m.options); !why.empty()) throw std::runtime_error(why);
   std::signal(SIGPIPE, SIG_IGN);
   const MockRegisterOptions& o = m.options;
   if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
