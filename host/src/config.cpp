@@ -54,20 +54,6 @@ FieldSet parse_fields(const Reader& r, const YAML::Node& parent, std::string_vie
   return set;
 }
 
-// The host of a URL, lower-case, without port, user or trailing dot; "[::1]" stays bracketed.
-std::string url_host(std::string_view url) {
-  if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
-  url = url.substr(0, url.find_first_of("/?#"));
-  if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
-  if (url.starts_with("[")) return std::string(url.substr(0, url.find(']') + 1));
-  std::string h(url.substr(0, url.find(':')));
-  for (char& ch : h) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  while (h.ends_with(".")) h.pop_back();
-  return h;
-}
-
-bool is_loopback_host(const std::string& h) { return h == "localhost" || h == "[::1]" || h.starts_with("127."); }
-
 // The OAuth2 client secret: from a file only its owner can read, from the environment, or, for
 // a register on this machine only (the mock's well-known secret), inline.
 std::string read_client_secret(const Reader& r, const YAML::Node& h, const std::filesystem::path& base,
@@ -89,7 +75,7 @@ std::string read_client_secret(const Reader& r, const YAML::Node& h, const std::
     if (!value || !*value) r.fail(h["client_secret_env"], "register.http.client_secret_env: $" + env + " is not set");
     return value;
   }
-  if (!inline_secret.empty() && !is_loopback_host(url_host(base_url)))
+  if (!inline_secret.empty() && !net::is_loopback_host(net::url_host(base_url)))
     r.fail(h["client_secret"],
            "register.http.client_secret may be written inline only for a register on this machine; use "
            "client_secret_file (mode 0600) or client_secret_env");
@@ -338,8 +324,9 @@ std::filesystem::path default_config_path() {
 }
 
 bool is_test_issuer(std::string_view issuer) {
-  const std::string h = url_host(issuer);
-  if (is_loopback_host(h)) return true;
+  const std::string h = net::url_host(issuer.find("://") == std::string_view::npos ? "https://" + std::string(issuer)
+                                                                                   : std::string(issuer));
+  if (net::is_loopback_host(h)) return true;
   for (std::string_view tld : {".invalid", ".test", ".example", ".localhost"})
     if (h.ends_with(tld) || h == tld.substr(1)) return true;
   for (std::string_view domain : {"example.com", "example.net", "example.org"})

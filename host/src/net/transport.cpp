@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <cctype>
 #include <memory>
 #include <strings.h>
 #include <stdexcept>
@@ -50,6 +51,16 @@ bool is_loopback_host(std::string_view host) {
   if (inet_pton(AF_INET6, h.c_str(), &v6) == 1)
     return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
   return false;
+}
+
+std::string url_host(const std::string& url) {
+  Url u = parse(url);
+  if (!u) return {};
+  std::string h = part(u, CURLUPART_HOST);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!h.empty() && h.back() == '.') h.pop_back();
+  return h;
 }
 
 std::string displayable_url(const std::string& url) {

@@ -14,6 +14,10 @@ namespace ecid::net {
 // which libcurl resolves to loopback itself, without asking DNS. Case-insensitive.
 bool is_loopback_host(std::string_view host);
 
+// The host of a URL as libcurl parses it, lower-case, IPv6 without brackets; empty when `url`
+// is no URL.
+std::string url_host(const std::string& url);
+
 // Refuses (std::invalid_argument, one line naming `key` and the URL) anything but https, or
 // plain http to a loopback host: plain http carries tokens, credentials and keys in clear, so
 // it may not leave this machine. With `allow_file`, file:// URLs and plain paths (no "://")
