@@ -24,7 +24,8 @@ int cmd_verify(const GlobalOptions& g) {
   AuditVerifyResult r;
   {
     ProgressLine progress(g, "verifying", "rows");
-    r = verify_audit(c.audit_path, c.audit_anchor_file, [&](uint64_t done, uint64_t total) { progress(done, total); });
+    r = verify_audit(c.audit_path, c.audit_anchor_file, [&](uint64_t done, uint64_t total) { progress(done, total); },
+                     c.audit_anchor_every);
   }
   for (const auto& w : r.warnings) std::cerr << "ecid: warning: " << w << "\n";
   if (r.ok) {
@@ -101,6 +102,21 @@ int cmd_find(const GlobalOptions& g, const std::string& id, const RangeOptions& 
   return kExitOk;
 }
 
+// The document_ref that `ecid check FILE` gives a document without a reference of its own
+// (the file's name may name a party, so only a keyed digest of its path is stored).
+int cmd_ref(const GlobalOptions& g, const std::vector<std::string>& files) {
+  Config c = load(g);
+  require_audit(c);
+  AuditOptions o;
+  o.key_file = c.audit_key_file;
+  const std::string key = load_audit_key(o);
+  for (const auto& f : files) {
+    if (f == "-") throw std::invalid_argument("the standard input has no name to map: its reference digests its bytes");
+    std::cout << audit_file_reference(key, f, {}) << "  " << f << "\n";
+  }
+  return kExitOk;
+}
+
 int cmd_policy_show(const GlobalOptions& g) {
   Config c = load(g);
   AdapterRegistry registry;
@@ -127,7 +143,8 @@ int cmd_policy_show(const GlobalOptions& g) {
     if (!ap) std::cout << "  (no policy." << m.name << " section: all its queries are refused)\n";
   }
   for (const auto& ap : c.policy)
-    if (!registry.find(ap.adapter)) std::cout << "\npolicy for '" << ap.adapter << "' names no loaded adapter\n";
+    if (!registry.find(ap.adapter))
+      std::cout << "\npolicy for '" << ap.adapter << "' (" << ap.where << ") names no loaded adapter\n";
   return kExitOk;
 }
 
@@ -152,6 +169,14 @@ void add_audit_commands(CLI::App& app, const GlobalOptions& g, CommandTable& tab
   find->add_option("--id", *id, "The citizen's personal ID number (or other subject key)")->required();
   find_bounds->add_to(find);
   table.add(find, [&g, id, find_bounds] { return cmd_find(g, *id, *find_bounds); });
+
+  auto ref_files = std::make_shared<std::vector<std::string>>();
+  auto* ref = audit->add_subcommand(
+      "ref", "The audit document_ref of documents checked without a reference of their own (file:<keyed digest>)");
+  ref->add_option("files", *ref_files, "Paths as given to ecid check (relative ones from the same folder)")->required();
+  ref->footer("The path is made absolute and normalised, then digested with the pseudonym key: the trail never "
+              "holds a file name, which may name a party. Find its rows with: ecid audit export | grep REF");
+  table.add(ref, [&g, ref_files] { return cmd_ref(g, *ref_files); });
 
   auto* policy = app.add_subcommand("policy", "Purposes and fields granted to each adapter");
   policy->require_subcommand(1);

@@ -25,7 +25,13 @@
 namespace ecid::cli {
 
 ecid::Config load(const GlobalOptions& g) {
-  std::filesystem::path p = g.config_path.empty() ? ecid::default_config_path() : std::filesystem::path(g.config_path);
+  const ecid::DefaultConfig d = ecid::default_config();
+  const std::filesystem::path p = g.config_path.empty() ? d.path : std::filesystem::path(g.config_path);
+  // Say where ecid looked and why there: a missing default is otherwise a puzzle.
+  if (std::error_code ec; !std::filesystem::exists(p, ec))
+    throw ecid::ConfigError("no configuration file at " + p.string() + " (" +
+                            (g.config_path.empty() ? d.why : std::string("given with --config")) +
+                            "): give --config FILE or set ECID_CONFIG; samples/ecid.yaml is the samples' one");
   return ecid::load_config(p);
 }
 
@@ -95,6 +101,8 @@ int cmd_adapters_list(const GlobalOptions& g, const std::string& format) {
 
 int cmd_check(const GlobalOptions& g, const std::vector<std::string>& files, const std::string& format,
               bool show_queries) {
+  if (std::count(files.begin(), files.end(), "-") > 1)
+    throw std::invalid_argument("'-' (the standard input) can be given only once");
   ecid::Config config = load(g);
   ecid::Engine engine(config);
   for (const auto& r : engine.adapters().refused())
@@ -110,7 +118,8 @@ int cmd_check(const GlobalOptions& g, const std::vector<std::string>& files, con
     if (ecid::interrupt::requested()) break;
     ecid::DocumentReport report;
     try {
-      report = engine.check(file, ecid::read_regular_file(file, kMaxCheckDocumentBytes));
+      report = engine.check(file, file == "-" ? ecid::read_standard_input(kMaxCheckDocumentBytes)
+                                              : ecid::read_regular_file(file, kMaxCheckDocumentBytes));
     } catch (const ecid::UnsafeFileError& e) {
       report.file = file;
       report.error = e.what();
@@ -226,11 +235,11 @@ void add_core_commands(CLI::App& app, const GlobalOptions& g, CommandTable& tabl
   };
   auto co = std::make_shared<CheckOptions>();
   auto* check = app.add_subcommand("check", "Check documents; one report per document");
-  check->add_option("files", co->files, "Sector documents (XML)")->required();
+  check->add_option("files", co->files, "Sector documents (XML); - reads one from the standard input")->required();
   check->add_option("--format", co->format, "text (a table for people) or json")->check(CLI::IsMember({"text", "json"}));
   check->add_flag("--queries", co->show_queries, "Also list every register query and who answered it");
   check->footer(
-      "Documents must be regular files of at most 64 MiB: a FIFO, a device, a directory or a larger file is refused "
+      "Documents must be regular files (or -, the standard input) of at most 64 MiB: a FIFO, a device, a directory or a larger file is refused "
       "unread (that document's report says why; exit code 2). Larger batches: ecid collate.\n"
       "SIGINT or SIGTERM (Ctrl-C): the document being checked is finished, or abandoned before its next register "
       "queries; every query answered has its audit row; the reports of the documents checked are printed (--format "

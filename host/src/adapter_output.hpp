@@ -28,6 +28,11 @@ std::string finding_problem(const ecid_finding& f);
 std::string adapter_result_name(int32_t rc);
 
 inline constexpr size_t kMaxDocumentRefBytes = 256;
+
+// Why a document or XML batch with a DOCTYPE is refused before any adapter sees it (engine and
+// collation alike): entities are never expanded, so "&xxe;" would be compared as a name.
+inline constexpr std::string_view kDoctypeRefused =
+    "invalid document: it has a DOCTYPE (entity or external declarations); sector documents must not have one";
 inline constexpr size_t kMaxAdapterErrorBytes = 1000;
 
 // The report sink's set_document_ref and set_error for a host's per-document State (with string

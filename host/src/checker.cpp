@@ -90,6 +90,7 @@ struct DocumentState {
   uint32_t round = 0;
   std::string error;
   std::string document_ref;
+  std::string file_ref;  // audit_file_reference: when the adapter gives no document_ref
   std::vector<Finding> findings;
   std::string findings_error;
 };
@@ -172,6 +173,11 @@ struct Engine::Impl {
   // report and the audit trail say so on every verification.
   bool test_issuer = false;
   std::function<bool()> stop;  // see Engine::set_stop
+
+  // What the audit rows and the eID replay binding call the document: one value for both.
+  static const std::string& document_ref_of(const DocumentState& st) {
+    return st.document_ref.empty() ? st.file_ref : st.document_ref;
+  }
 
   // One audit row per query, refusals included, before the adapter sees any answer.
   void audit_round(const LoadedAdapter& a, const std::vector<PlannedQuery>& batch,
@@ -325,7 +331,7 @@ struct Engine::Impl {
         continue;
       }
       if (q.kind == ECID_Q_EID_ASSERTION) {
-        answer_assertion(q, oa, st.document_ref.empty() ? "file:" + report.file : st.document_ref);
+        answer_assertion(q, oa, document_ref_of(st));
         continue;
       }
       if (!is_register_kind(q.kind)) {
@@ -387,7 +393,7 @@ struct Engine::Impl {
         }
       }
     }
-    audit_round(a, batch, round_answers, st.document_ref.empty() ? "file:" + report.file : st.document_ref);
+    audit_round(a, batch, round_answers, document_ref_of(st));
     for (size_t i = 0; i < batch.size(); ++i) {
       const PlannedQuery& q = batch[i];
       OwnedAnswer& oa = round_answers[i];
@@ -429,12 +435,20 @@ struct Engine::Impl {
     }
     // Route on the root element; the adapter does its own full parse.
     pugi::xml_document xml;
-    pugi::xml_parse_result parsed = xml.load_buffer(bytes.data(), bytes.size(), pugi::parse_minimal, pugi::encoding_utf8);
+    pugi::xml_parse_result parsed =
+        xml.load_buffer(bytes.data(), bytes.size(), pugi::parse_minimal | pugi::parse_doctype, pugi::encoding_utf8);
     if (!parsed) {
       report.error = std::string("not well-formed XML: ") + parsed.description() + " at byte " +
                      std::to_string(parsed.offset);
       return finish(report);
     }
+    // No parser here expands entities: a name written as "&xxe;" would be compared as text and
+    // reported as a mismatch. No sector document needs a DOCTYPE, so none reaches an adapter.
+    for (pugi::xml_node n = xml.first_child(); n; n = n.next_sibling())
+      if (n.type() == pugi::node_doctype) {
+        report.error = std::string(kDoctypeRefused);
+        return finish(report);
+      }
     pugi::xml_node root = xml.document_element();
     std::string qname = root.name();
     std::string prefix, local = qname;
@@ -458,6 +472,8 @@ struct Engine::Impl {
     const ecid_adapter_v1* d = a->descriptor;
 
     DocumentState st;
+    // The path may name a party ("001085000101 Nguyễn Văn An.xml"): only a keyed digest of it is kept.
+    st.file_ref = audit ? audit->file_reference(report.file, bytes) : audit_file_reference("", report.file, bytes);
     ecid_report_sink diag{sizeof(ecid_report_sink), &st, &sink_add_finding, &sink_set_document_ref<DocumentState>,
                           &sink_set_error<DocumentState>};
     ecid_plan_sink plan_sink{sizeof(ecid_plan_sink), &st, &sink_add_query};
@@ -543,6 +559,7 @@ Engine::Engine(const Config& config, std::shared_ptr<RegisterBackend> population
   impl_->config = config;
   impl_->audit = open_configured_audit(config);  // first: no audit choice, nothing else is opened
   impl_->registry.load_configured(config);
+  check_policy_names(config, impl_->registry);
   impl_->population = population ? std::move(population) : open_configured_register(config);
   if (config.eid.enabled) {
     impl_->verifier = std::make_unique<eid::Verifier>(eid::verifier_config_from(config));

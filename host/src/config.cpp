@@ -166,11 +166,13 @@ void parse_policy(const Reader& r, const YAML::Node& n, std::vector<AdapterPolic
   for (const auto& adapter_kv : n) {
     AdapterPolicy ap;
     ap.adapter = adapter_kv.first.Scalar();
+    ap.where = r.where(adapter_kv.first);
     const YAML::Node& purposes = adapter_kv.second;
     r.expect_map(purposes, "policy." + ap.adapter);
     for (const auto& purpose_kv : purposes) {
       PurposePolicy pp;
       pp.id = purpose_kv.first.Scalar();
+      pp.where = r.where(purpose_kv.first);
       const YAML::Node& body = purpose_kv.second;
       std::string where = "policy." + ap.adapter + "." + pp.id;
       r.expect_map(body, where);
@@ -308,8 +310,8 @@ Config load_config(const std::filesystem::path& file) {
   return c;
 }
 
-std::filesystem::path default_config_path() {
-  if (const char* env = std::getenv("ECID_CONFIG"); env && *env) return env;
+DefaultConfig default_config() {
+  if (const char* env = std::getenv("ECID_CONFIG"); env && *env) return {env, "from $ECID_CONFIG"};
 #ifdef ECID_BUILD_TREE
   // The source tree's configuration belongs to binaries of its own build tree only.
   std::error_code ec;
@@ -317,11 +319,15 @@ std::filesystem::path default_config_path() {
   const std::filesystem::path build = std::filesystem::weakly_canonical(ECID_BUILD_TREE, ec);
   if (!exe.empty() && !build.empty()) {
     auto [b, e] = std::mismatch(build.begin(), build.end(), exe.begin(), exe.end());
-    if (b == build.end()) return ECID_SOURCE_TREE_CONFIG;
+    if (b == build.end())
+      return {ECID_SOURCE_TREE_CONFIG, "the default for a binary of the build tree " + build.string() +
+                                           ": no --config and no $ECID_CONFIG"};
   }
 #endif
-  return ECID_SYSTEM_CONFIG;
+  return {ECID_SYSTEM_CONFIG, "the installed default: no --config and no $ECID_CONFIG"};
 }
+
+std::filesystem::path default_config_path() { return default_config().path; }
 
 bool is_test_issuer(std::string_view issuer) {
   const std::string h = net::url_host(issuer.find("://") == std::string_view::npos ? "https://" + std::string(issuer)

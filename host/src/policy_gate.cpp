@@ -1,8 +1,35 @@
 #include "policy_gate.hpp"
 
 #include <ecid/fields.hpp>
+#include <ecid/log.hpp>
 
 namespace ecid {
+
+void check_policy_names(const Config& config, const AdapterRegistry& registry) {
+  std::string loaded;
+  for (const auto& a : registry.loaded()) loaded += (loaded.empty() ? "" : ", ") + a->manifest.name;
+  for (const AdapterPolicy& ap : config.policy) {
+    const LoadedAdapter* a = registry.find(ap.adapter);
+    if (!a) {
+      log::security((ap.where.empty() ? "" : ap.where + ": ") + "policy." + ap.adapter +
+                    " names no loaded adapter (loaded: " + (loaded.empty() ? "none" : loaded) +
+                    "): it grants nothing; a misspelling?");
+      continue;
+    }
+    for (const PurposePolicy& pp : ap.purposes) {
+      bool declared = false;
+      std::string purposes;
+      for (const ManifestPurpose& mp : a->manifest.purposes) {
+        declared = declared || mp.id == pp.id;
+        purposes += (purposes.empty() ? "" : ", ") + mp.id;
+      }
+      if (!declared)
+        throw ConfigError((pp.where.empty() ? "" : pp.where + ": ") + "policy." + ap.adapter + "." + pp.id +
+                          ": the " + ap.adapter + " adapter declares no such purpose (it declares: " +
+                          (purposes.empty() ? "none" : purposes) + ")");
+    }
+  }
+}
 
 bool is_register_kind(uint32_t kind) {
   return kind == ECID_Q_PERSON_BY_ID || kind == ECID_Q_PERSON_BY_LEGACY_ID || kind == ECID_Q_PERSON_CANDIDATES ||

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ecid/config.hpp>
+#include <ecid/loader.hpp>
 #include <ecid/manifest.hpp>
 #include <ecid/register.hpp>
 
@@ -19,6 +20,13 @@ namespace ecid {
 // identifiers (ECID_F_SECTOR_RECORD_ID), so they need no field grant.
 std::string policy_refusal(const Config& config, const Manifest& manifest, uint32_t kind,
                            std::string_view purpose, const FieldSet& requested);
+
+// The policy: section against the adapters loaded, where a typo would otherwise grant nothing
+// without a word: a purpose a loaded adapter's manifest does not declare throws ConfigError
+// naming its line and the declared purposes; an adapter name no loaded adapter has (it may be
+// refused, or not installed here) is a security warning (shown whatever -q) naming its line and
+// the loaded adapters.
+void check_policy_names(const Config& config, const AdapterRegistry& registry);
 
 bool is_register_kind(uint32_t kind);
 bool is_person_kind(uint32_t kind);

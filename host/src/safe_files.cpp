@@ -128,13 +128,14 @@ int open_regular_input(const std::filesystem::path& path, uint64_t max_bytes, ui
   return fd;
 }
 
-std::string read_regular_file(const std::filesystem::path& path, uint64_t max_bytes) {
-  uint64_t size = 0;
-  const int fd = open_regular_input(path, max_bytes, size);
+namespace {
+
+// Reads `fd` to its end, at most `max_bytes` (`size_hint` first); closes it. `name` is quoted in errors.
+std::string read_to_end(int fd, size_t size_hint, uint64_t max_bytes, const std::string& name) {
   std::string bytes;
-  bytes.resize(static_cast<size_t>(size));
+  bytes.resize(size_hint);
   size_t got = 0;
-  // A file that grows while being read is still read only up to the limit.
+  // A file that grows while being read (or a pipe) is still read only up to the limit.
   while (true) {
     if (got == bytes.size()) {
       if (bytes.size() > max_bytes) break;
@@ -145,16 +146,29 @@ std::string read_regular_file(const std::filesystem::path& path, uint64_t max_by
     if (n < 0) {
       const std::string why = errno_text();
       ::close(fd);
-      throw UnsafeFileError("cannot read " + quoted(path) + ": " + why);
+      throw UnsafeFileError("cannot read " + name + ": " + why);
     }
     if (n == 0) break;
     got += static_cast<size_t>(n);
   }
   ::close(fd);
   bytes.resize(got);
-  if (got > max_bytes)
-    throw UnsafeFileError(quoted(path) + " is too large (it grew while being read; the limit is " + size_text(max_bytes) + ")");
+  if (got > max_bytes) throw UnsafeFileError(name + " is too large (the limit is " + size_text(max_bytes) + ")");
   return bytes;
+}
+
+}  // namespace
+
+std::string read_regular_file(const std::filesystem::path& path, uint64_t max_bytes) {
+  uint64_t size = 0;
+  const int fd = open_regular_input(path, max_bytes, size);
+  return read_to_end(fd, static_cast<size_t>(size), max_bytes, quoted(path));
+}
+
+std::string read_standard_input(uint64_t max_bytes) {
+  const int fd = ::dup(STDIN_FILENO);
+  if (fd < 0) throw UnsafeFileError("cannot read the standard input: " + errno_text());
+  return read_to_end(fd, 0, max_bytes, "the standard input");
 }
 
 namespace {

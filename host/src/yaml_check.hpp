@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ecid::yaml_check {
@@ -16,10 +17,13 @@ class Reader {
  public:
   explicit Reader(std::string source) : source_(std::move(source)) {}
 
+  // "SOURCE:LINE" of a node (SOURCE alone when it has no line).
+  std::string where(const YAML::Node& at) const {
+    if (at.IsDefined() && at.Mark().line >= 0) return source_ + ":" + std::to_string(at.Mark().line + 1);
+    return source_;
+  }
   [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const {
-    std::string where = source_;
-    if (at.IsDefined() && at.Mark().line >= 0) where += ":" + std::to_string(at.Mark().line + 1);
-    throw Error(where + ": " + message);
+    throw Error(where(at) + ": " + message);
   }
   [[noreturn]] void fail_plain(const std::string& message) const { throw Error(source_ + ": " + message); }
 
@@ -92,14 +96,38 @@ class Reader {
   std::string source_;
 };
 
-// Parses YAML text, turning yaml-cpp's exceptions into Error with the line.
+// A key written twice in one mapping: yaml-cpp keeps both and every lookup finds the first, so
+// the second (a policy, a path) would be ignored without a word.
+template <class Error>
+void refuse_duplicate_keys(const YAML::Node& n, const std::string& source) {
+  if (n.IsSequence())
+    for (const auto& item : n) refuse_duplicate_keys<Error>(item, source);
+  if (!n.IsMap()) return;
+  std::vector<std::pair<std::string, int>> seen;  // key, line; mappings are small
+  for (const auto& kv : n) {
+    if (kv.first.IsScalar()) {
+      const std::string& k = kv.first.Scalar();
+      for (const auto& [key, line] : seen)
+        if (key == k)
+          throw Error(source + ":" + std::to_string(kv.first.Mark().line + 1) + ": duplicated key '" + k +
+                      "' (first at line " + std::to_string(line) + ")");
+      seen.emplace_back(k, kv.first.Mark().line + 1);
+    }
+    refuse_duplicate_keys<Error>(kv.second, source);
+  }
+}
+
+// Parses YAML text, turning yaml-cpp's exceptions into Error with the line; a duplicated key is an error.
 template <class Error>
 YAML::Node parse(std::string_view text, const std::string& source) {
+  YAML::Node root;
   try {
-    return YAML::Load(std::string(text));
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     throw Error(source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
   }
+  refuse_duplicate_keys<Error>(root, source);
+  return root;
 }
 
 }  // namespace ecid::yaml_check

@@ -108,7 +108,7 @@ TEST(Reader, LegacyBytesAreDecodedPerRecordAndUndecodableOnesReported) {
 TEST(Reader, XmlRecordsBrokenElementsAndRouting) {
   ecid::testing::TempDir dir;
   const std::string xml =
-      "<?xml version='1.0'?>\n<!-- header -->\n<!DOCTYPE b>\n"
+      "<?xml version='1.0'?>\n<!-- header -->\n<!-- a second line of prolog -->\n"
       "<p:B xmlns:p='urn:test:b' id=\"a>b\">\n"
       "  <p:R n='1'><p:F>x</p:F><!-- <p:R> in a comment --><![CDATA[ </p:F> ]]></p:R>\n"
       "  text between records is ignored\n"

@@ -143,6 +143,8 @@ class AuditLog {
   AuditAnchor write_anchor();
   // Commits, anchors, and closes the database; throws AuditError on failure. Later appends throw.
   void close();
+  // audit_file_reference with this log's key.
+  std::string file_reference(const std::filesystem::path& file, std::string_view bytes) const;
 
  private:
   struct Impl;
@@ -168,6 +170,12 @@ void make_disclosure(AuditEvent& event, uint32_t query_kind, std::string_view pe
 // The audit trail the configuration's audit: section names, creating its folder and a random
 // key file (0600) on first use; nullptr when the configuration has no audit.
 std::unique_ptr<AuditLog> open_configured_audit(const Config& config);
+
+// The document_ref of a document that has no reference of its own, also what its identity tokens
+// are bound to: never its path, which may name a party (docs/audit.md), but "file:" and 32 hex
+// digits of HMAC-SHA256(key, "file:" + the absolute, normalised path); for "-" (the standard
+// input) "stdin:" and those of HMAC(key, "stdin:" + its bytes). `key` may be empty (no trail).
+std::string audit_file_reference(std::string_view key, const std::filesystem::path& file, std::string_view bytes);
 
 // Hex HMAC-SHA256(key, subject_id): the pseudonym stored for a subject. `key` is used as given
 // (AuditLog and find_audit trim it first, as load_audit_key does).
@@ -210,7 +218,8 @@ enum class AuditProblem {
   truncated,  // an anchor names a row beyond the end
   swapped,    // another chain: chain id or genesis does not match
   rewritten,  // internally consistent, but an anchor's head hash differs: rows were recomputed
-  unreadable  // not an audit database, or an anchor file line that is not an anchor
+  unreadable,  // not an audit database, or an anchor file line that is not an anchor
+  unanchored   // rows that should have produced anchors have none: the anchor file was emptied or cut
 };
 std::string_view to_string(AuditProblem problem);
 
@@ -234,9 +243,12 @@ struct AuditVerifyResult {
 // tampering (reported in the result); throws AuditError when the database cannot be opened.
 // `progress` (optional) is called every 2^16 rows with the rows read and the head's sequence
 // number, for a long verification's progress line.
+// `anchor_every` (the writers' AuditOptions::anchor_every; 0: not checked) also makes missing
+// anchors a problem (`unanchored`): a trail with rows but no anchor of its chain (every writer
+// anchors when it closes), or whose last anchor is before the last multiple of anchor_every.
 using AuditProgress = std::function<void(uint64_t rows_read, uint64_t rows_total)>;
 AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::filesystem::path& anchor_file = {},
-                               const AuditProgress& progress = {});
+                               const AuditProgress& progress = {}, uint64_t anchor_every = 0);
 
 // Rows to export: seq bounds and/or UTC time bounds, all inclusive. A time bound may be given to
 // any precision from the month ("2025-01", "2025-01-31", "2025-01-31T08:15"): `to` then includes

@@ -20,12 +20,14 @@ struct ConfigError : std::runtime_error {
 // One permitted purpose of one adapter.
 struct PurposePolicy {
   std::string id;
+  std::string where;  // "FILE:LINE" of its key, for messages; empty when built in code
   std::string legal_basis;
   FieldSet fields;  // fields answers for this purpose may carry
 };
 
 struct AdapterPolicy {
   std::string adapter;
+  std::string where;  // "FILE:LINE" of its key, for messages; empty when built in code
   std::vector<PurposePolicy> purposes;
   const PurposePolicy* find(std::string_view purpose) const;
 };
@@ -107,6 +109,12 @@ Config parse_config(std::string_view yaml, const std::filesystem::path& base_dir
 // its build tree, the source tree's config/ecid.yaml; else the system path (/etc/ecid/ecid.yaml
 // for an install to /usr). Never a path relative to the current folder.
 std::filesystem::path default_config_path();
+// The same, with why that path: "from $ECID_CONFIG", the build tree's or the installed default.
+struct DefaultConfig {
+  std::filesystem::path path;
+  std::string why;
+};
+DefaultConfig default_config();
 
 // True for an issuer that can only be a test one: its host is in a name space reserved for
 // tests (.invalid, .test, .example, .localhost, example.com/net/org) or is a loopback address.

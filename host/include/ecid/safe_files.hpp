@@ -47,6 +47,9 @@ int open_regular_input(const std::filesystem::path& path, uint64_t max_bytes, ui
 
 // The whole of a regular input file of at most `max_bytes` (open_regular_input's rules).
 std::string read_regular_file(const std::filesystem::path& path, uint64_t max_bytes);
+// All of the standard input, at most `max_bytes` (more: UnsafeFileError, nothing kept), so a
+// pipe is bounded like a file.
+std::string read_standard_input(uint64_t max_bytes);
 
 // ---- trust in what ecid reads: decided from the filesystem before ecid acts on a file ----
 // (before it loads an adapter's code, since dlopen runs constructors, reads a configuration or

@@ -678,6 +678,24 @@ AuditAnchor AuditLog::write_anchor() { return impl_->write_anchor(); }
 
 void AuditLog::close() { impl_->close(); }
 
+namespace {
+
+std::string file_reference_of(const audit::PseudonymKey& key, const std::filesystem::path& file, std::string_view bytes) {
+  constexpr size_t kDigits = 32;  // 128 bits: no two documents share one
+  if (file == "-") return "stdin:" + key.pseudonym("stdin:" + std::string(bytes)).substr(0, kDigits);
+  return "file:" + key.pseudonym("file:" + std::filesystem::absolute(file).lexically_normal().string()).substr(0, kDigits);
+}
+
+}  // namespace
+
+std::string AuditLog::file_reference(const std::filesystem::path& file, std::string_view bytes) const {
+  return file_reference_of(impl_->key, file, bytes);
+}
+
+std::string audit_file_reference(std::string_view key, const std::filesystem::path& file, std::string_view bytes) {
+  return file_reference_of(audit::PseudonymKey(key), file, bytes);
+}
+
 // A fresh random pseudonym key the first time a configuration names a key file that does not
 // exist: the operator then only has to keep that file safe. Never logged.
 void ensure_audit_key(const std::filesystem::path& file) {

@@ -80,6 +80,7 @@ std::string_view to_string(AuditProblem problem) {
     case AuditProblem::swapped: return "swapped";
     case AuditProblem::rewritten: return "rewritten";
     case AuditProblem::unreadable: return "unreadable";
+    case AuditProblem::unanchored: return "unanchored";
   }
   return "unknown";
 }

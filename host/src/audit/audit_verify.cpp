@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -137,6 +138,32 @@ class ChainChecker {
   audit::Sha256 sha_;
 };
 
+// Writers anchor at every close that added rows and each time the head passes a multiple of
+// anchor_every, so a trail of `last_seq` rows whose file holds no anchor of its chain, or none at
+// or after the last multiple, lost anchors: the file was emptied or its tail cut (with the rows',
+// which otherwise reads as an intact shorter chain). The file is read again, after the snapshot:
+// an anchor is written just after its rows commit, and one written meanwhile still counts.
+std::optional<Problem> missing_anchors(const std::filesystem::path& file, const std::string& chain_id,
+                                       uint64_t last_seq, uint64_t anchor_every) {
+  std::optional<Problem> unreadable;  // already reported by the first reading
+  std::vector<std::string> warnings;
+  std::optional<uint64_t> highest;
+  for (const AnchorLine& a : read_anchors(file, unreadable, warnings))
+    if (a.chain_id == chain_id) highest = std::max(highest.value_or(0), a.seq);
+  const uint64_t due = last_seq / anchor_every * anchor_every;
+  if (!highest)
+    return Problem{AuditProblem::unanchored, 1,
+                   "the anchor file holds no anchor of this chain, yet every writer anchors when it closes: it was "
+                   "emptied or replaced (or every writer of these " + std::to_string(last_seq) +
+                       " rows was killed before closing)"};
+  if (*highest < due)
+    return Problem{AuditProblem::unanchored, *highest + 1,
+                   "the last anchor is at row " + std::to_string(*highest) + ", but row " + std::to_string(due) +
+                       " (a multiple of anchor_every " + std::to_string(anchor_every) +
+                       ") was anchored when written: anchors were removed from the file"};
+  return std::nullopt;
+}
+
 bool copy_digest(std::string_view blob, Digest& out) {
   if (blob.size() != out.size()) return false;
   std::memcpy(out.data(), blob.data(), out.size());
@@ -146,7 +173,7 @@ bool copy_digest(std::string_view blob, Digest& out) {
 }  // namespace
 
 AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::filesystem::path& anchor_file,
-                               const AuditProgress& progress) {
+                               const AuditProgress& progress, uint64_t anchor_every) {
   AuditVerifyResult result;
   std::optional<Problem> anchor_problem, chain_problem;
   std::vector<AnchorLine> anchors;
@@ -280,6 +307,9 @@ AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::files
                       " were rewritten with recomputed hashes"});
     }
   }
+  if (anchor_every > 0 && !anchor_file.empty() && last_seq > 0 && std::filesystem::exists(anchor_file))
+    if (std::optional<Problem> p = missing_anchors(anchor_file, result.chain_id, last_seq, anchor_every))
+      keep_first(anchor_problem, std::move(*p));
   std::optional<Problem> first = chain_problem;
   if (anchor_problem) keep_first(first, std::move(*anchor_problem));
   return finish(std::move(first));

@@ -10,6 +10,7 @@
 #include "collate/files.hpp"
 #include "collate/input.hpp"
 #include "collate/prefetch.hpp"
+#include "policy_gate.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -658,6 +659,7 @@ struct Collation::Impl {
 Collation::Collation(const Config& config, std::shared_ptr<RegisterBackend> population) : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
   impl_->registry.load_configured(config);
+  check_policy_names(config, impl_->registry);
   if (population) {
     impl_->population = std::move(population);
   } else {

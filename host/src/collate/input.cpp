@@ -1,5 +1,7 @@
 #include "collate/input.hpp"
 
+#include "adapter_output.hpp"
+
 #include <ecid/safe_files.hpp>
 #include <ecid/text.hpp>
 
@@ -185,11 +187,8 @@ void BatchReader::read_frame() {
     } else if (rest.substr(0, 2) == "<?") {
       skip_to("?>", "processing instruction");
     } else if (rest.substr(0, 2) == "<!") {
-      // DOCTYPE: an internal subset ends with "]>", else the first '>'.
-      const size_t bracket = rest.find('[');
-      const size_t gt = rest.find('>');
-      if (bracket != std::string_view::npos && gt != std::string_view::npos && bracket < gt) skip_to("]>", "DOCTYPE");
-      else skip_to(">", "DOCTYPE");
+      // A DOCTYPE (or any other declaration): refused like the engine's documents.
+      throw CollationError("'" + path_.string() + "': " + std::string(kDoctypeRefused));
     } else {
       size_t i = 1;
       while (i < rest.size() && name_char(rest[i])) ++i;
