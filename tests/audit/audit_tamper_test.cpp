@@ -2,6 +2,8 @@
 // with write access to it could. Each case checks the kind and the first bad row reported.
 #include "audit_test_support.hpp"
 
+#include <fstream>
+
 namespace ecid::testing {
 namespace {
 
@@ -200,6 +202,38 @@ TEST_F(AuditTamper, AnchorFileProblems) {
   v = verify_audit(o_.path, anchors);
   EXPECT_EQ(v.problem, AuditProblem::unreadable);
   EXPECT_TRUE(verify_audit(o_.path).ok);
+}
+
+// A damaged page is damage of the trail, not bad input: verify reports `unreadable`, naming
+// the file, instead of stopping with SQLite's bare message (issue 16, item 4).
+TEST(AuditDamage, ADamagedPageIsUnreadableNamingTheFile) {
+  TempDir dir;
+  AuditOptions o = options(dir);
+  write_rows(o, 3000);
+  ASSERT_TRUE(verify_audit(o.path, o.anchor_file).ok);
+  const auto size = std::filesystem::file_size(o.path);
+  ASSERT_GT(size, 8u * 16384u) << "the trail spans several pages";
+  {
+    std::fstream f(o.path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>((size / 2 / 16384) * 16384));
+    const std::string zeros(2 * 16384, '\0');  // page type 0 is no b-tree page
+    f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+  }
+  AuditVerifyResult v;
+  ASSERT_NO_THROW(v = verify_audit(o.path, o.anchor_file));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.problem, AuditProblem::unreadable) << v.detail;
+  EXPECT_NE(v.detail.find(o.path.string()), std::string::npos) << v.detail;
+  EXPECT_GT(v.first_bad_seq, 0u);
+
+  // The header overwritten: no longer an SQLite file at all.
+  {
+    std::fstream f(o.path, std::ios::in | std::ios::out | std::ios::binary);
+    f.write("this is no database.", 20);
+  }
+  ASSERT_NO_THROW(v = verify_audit(o.path, o.anchor_file));
+  EXPECT_EQ(v.problem, AuditProblem::unreadable) << v.detail;
+  EXPECT_NE(v.detail.find(o.path.string()), std::string::npos) << v.detail;
 }
 
 }  // namespace

@@ -172,9 +172,11 @@ bool copy_digest(std::string_view blob, Digest& out) {
 
 }  // namespace
 
-AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::filesystem::path& anchor_file,
-                               const AuditProgress& progress, uint64_t anchor_every) {
-  AuditVerifyResult result;
+namespace {
+
+// verify_audit's work; `result` holds what was read so far if it throws.
+AuditVerifyResult verify_readable(const std::filesystem::path& db, const std::filesystem::path& anchor_file,
+                                  const AuditProgress& progress, uint64_t anchor_every, AuditVerifyResult& result) {
   std::optional<Problem> anchor_problem, chain_problem;
   std::vector<AnchorLine> anchors;
   if (!anchor_file.empty()) {
@@ -313,6 +315,29 @@ AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::files
   std::optional<Problem> first = chain_problem;
   if (anchor_problem) keep_first(first, std::move(*anchor_problem));
   return finish(std::move(first));
+}
+
+}  // namespace
+
+AuditVerifyResult verify_audit(const std::filesystem::path& db, const std::filesystem::path& anchor_file,
+                               const AuditProgress& progress, uint64_t anchor_every) {
+  AuditVerifyResult result;
+  try {
+    return verify_readable(db, anchor_file, progress, anchor_every, result);
+  } catch (const AuditError& e) {
+    // A damaged page, or a file that is no longer SQLite, is damage or tampering of the trail
+    // (exit 1), not bad input; other errors (a lock held too long) are not a verdict.
+    const std::string what = e.what();
+    if (what.find(sqlite3_errstr(SQLITE_CORRUPT)) == std::string::npos &&
+        what.find(sqlite3_errstr(SQLITE_NOTADB)) == std::string::npos)
+      throw;
+    result.ok = false;
+    result.problem = AuditProblem::unreadable;
+    result.first_bad_seq = result.rows + 1;
+    result.detail = db.string() + " cannot be read after row " + std::to_string(result.rows) + ": " + what +
+                    " (the file was damaged or altered; restore it from a copy and verify again)";
+    return result;
+  }
 }
 
 }  // namespace ecid
