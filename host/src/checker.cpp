@@ -468,12 +468,13 @@ struct Engine::Impl {
     }
     report.adapter = a->manifest.name;
     report.adapter_version = a->manifest.version;
-    log::debug(report.file + ": routed to adapter " + a->manifest.name + " " + a->manifest.version);
     const ecid_adapter_v1* d = a->descriptor;
 
     DocumentState st;
-    // The path may name a party ("001085000101 Nguyễn Văn An.xml"): only a keyed digest of it is kept.
+    // The path may name a party ("001085000101 Nguyễn Văn An.xml"): only a keyed digest of it is
+    // kept, and logs name the document by that digest too (`ecid audit ref FILE` maps it back).
     st.file_ref = audit ? audit->file_reference(report.file, bytes) : audit_file_reference("", report.file, bytes);
+    log::debug(st.file_ref + ": routed to adapter " + a->manifest.name + " " + a->manifest.version);
     ecid_report_sink diag{sizeof(ecid_report_sink), &st, &sink_add_finding, &sink_set_document_ref<DocumentState>,
                           &sink_set_error<DocumentState>};
     ecid_plan_sink plan_sink{sizeof(ecid_plan_sink), &st, &sink_add_query};

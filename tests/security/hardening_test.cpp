@@ -85,6 +85,18 @@ TEST(AuditPrivacy, AFileNamedAfterTwoPartiesLeavesNoIdOrNameInTheTrail) {
   EXPECT_GE(rows, 2u) << "`ecid audit ref` maps the file to its rows:\n" << exported.out;
 }
 
+// Item 5: `-v` logs name a document by its audit reference, never by a path that may name a party.
+TEST(AuditPrivacy, VerboseLogsDoNotRepeatANameFromTheFileName) {
+  TempDir dir;
+  const fs::path config = write_config(dir);
+  const fs::path doc = dir.write("079190000202 Trần Thị Bích Ngọc.xml", read_file(kSamples / "court/civil_dispute.xml"));
+  const CommandRun check = ecid(dir, config, "-v check " + q(doc));
+  ASSERT_LE(check.exit_code, 1) << check.err;
+  EXPECT_NE(check.err.find("routed to adapter court"), std::string::npos) << "the log line is there: " << check.err;
+  for (std::string_view secret : {"Trần Thị Bích Ngọc", "Bích Ngọc", "079190000202"})
+    EXPECT_EQ(check.err.find(secret), std::string::npos) << secret << " is in the log:\n" << check.err;
+}
+
 // ---- item 3: anchors that should be there ---------------------------------------------------
 
 class MissingAnchors : public ::testing::Test {
