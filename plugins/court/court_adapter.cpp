@@ -79,7 +79,7 @@ std::string_view field_label(uint32_t field) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Case numbers (VIETNAM.md §6.1, §11.5): <seq>/<yyyy>/<code>, where code is a judgment
+// Case numbers (docs/domain.md §6.1, §11.5): <seq>/<yyyy>/<code>, where code is a judgment
 // "KIND-LEVEL", an acceptance "TLST-KIND" / "TLPT-KIND" or a decision "QĐST-KIND" / "QĐPT-KIND".
 
 constexpr std::array<std::string_view, 6> kCaseKinds = {"DS", "HNGĐ", "KDTM", "LĐ", "HC", "HS"};

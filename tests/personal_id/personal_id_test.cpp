@@ -1,4 +1,4 @@
-// The personal ID number rules (VIETNAM.md §1, §11): structure, decoding, consistency, masking.
+// The personal ID number rules (docs/domain.md §1, §11): structure, decoding, consistency, masking.
 #include <ecid/personal_id.hpp>
 
 #include <gtest/gtest.h>
@@ -70,7 +70,7 @@ TEST(PersonalId, RejectsEveryCodeOutsideTheTable) {
 }
 
 TEST(PersonalId, RejectsTheGapCodesOfTheCircular) {
-  // The gaps listed in VIETNAM.md §1.4, never used as province codes.
+  // The gaps listed in docs/domain.md §1.4, never used as province codes.
   for (int code : {3, 5, 7, 9, 13, 16, 18, 21, 23, 28, 29, 32, 39, 41, 43, 47, 50, 53, 55, 57, 59,
                    61, 63, 65, 69, 71, 73, 76, 78, 81, 85, 88, 90}) {
     EXPECT_EQ(ecid::province_by_id_code(code), nullptr) << code;

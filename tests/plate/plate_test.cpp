@@ -85,7 +85,7 @@ TEST(Plate, LocalityCodeNamesTheProvince) {
       EXPECT_NE(r.problem.find("locality code"), std::string::npos) << r.problem;
     }
   }
-  // The unused codes VIETNAM.md §1.4 names are among the refused ones.
+  // The unused codes docs/domain.md §1.4 names are among the refused ones.
   for (const char* unused : {"13", "42", "44", "45", "46", "87", "91", "96"})
     EXPECT_FALSE(ecid::parse_plate(std::string(unused) + "A-123.45").plate) << unused;
   const auto hn = ecid::parse_plate("30A-123.45");

@@ -23,7 +23,7 @@ struct Vector {
   const char* tcvn3_cp1252;  // the bytes, shown as cp1252 (all ≤ U+00FF)
   const char* vni_cp1252;
 };
-// VIETNAM.md §9.2, copied here so the tests do not read the reference folder.
+// docs/domain.md §9.2, copied here so the tests do not read the reference folder.
 // clang-format off
 const Vector kVectors[] = {
     {"Nguyễn Văn Đức", "NguyÔn V¨n §øc", "Nguyeãn Vaên Ñöùc"},

@@ -266,7 +266,7 @@ typedef enum ecid_log_level {
   ECID_LOG_ERROR = 3
 } ecid_log_level;
 
-/* Decoded 12-digit personal ID number (see docs/personal-id.md). */
+/* Decoded 12-digit personal ID number (rules: docs/domain.md §1.2, §1.4). */
 typedef struct ecid_personal_id_info {
   uint32_t struct_size;
   int32_t valid;             /* 1 when the structure is valid */

@@ -1,5 +1,5 @@
 // Vehicle plate rules, in one place (Circular 79/2024/TT-BCA, which replaced 24/2023 and
-// 58/2020; VIETNAM.md §5.1 and §11.4). docs/register.md ("Plate rules") explains every rule and decision.
+// 58/2020; docs/domain.md §5.1 and §11.4). docs/register.md ("Plate rules") explains every rule and decision.
 //
 //   car        30A-123.45  (legacy 4-digit serial: 29A-1234)
 //   motorbike  29-B1 123.45, 29-AB 123.45 (two letters since 15 Aug 2023), 29-MĐ1 013.53 (electric)

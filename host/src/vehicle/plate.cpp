@@ -17,7 +17,7 @@ constexpr size_t kMaxPlateBytes = 32;
 // The 20 series letters in use since 2010 (Circular 36/2010 onwards): no I, J, O, Q, R, W.
 constexpr std::string_view kSeriesLetters = "ABCDEFGHKLMNPSTUVXYZ";
 
-// Reserved two-letter series (VIETNAM.md §5.1), issued in the car format 51LD-123.45 and never
+// Reserved two-letter series (docs/domain.md §5.1), issued in the car format 51LD-123.45 and never
 // as a motorbike two-letter series: LD joint venture, DA projects, KT military-economic,
 // NG diplomatic, QT international organisations, NN foreigners, CV consular/other foreign
 // staff, LB/CT economic zones. MD is reserved for the electric series MĐ<digit>.
