@@ -30,9 +30,15 @@ function(ecid_add_adapter name)
   endif()
   get_filename_component(manifest_abs ${A_MANIFEST} ABSOLUTE)
   get_filename_component(manifest_name ${A_MANIFEST} NAME)
-  add_custom_command(TARGET ${name} POST_BUILD
-    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${manifest_abs} ${A_OUTPUT_DIR}/${manifest_name}
+  # Its own rule, not a post-build step of the library: editing only the manifest must refresh
+  # the copy the host reads.
+  set(manifest_copy ${A_OUTPUT_DIR}/${manifest_name})
+  add_custom_command(OUTPUT ${manifest_copy}
+    COMMAND ${CMAKE_COMMAND} -E copy ${manifest_abs} ${manifest_copy}
+    DEPENDS ${manifest_abs}
     VERBATIM)
+  add_custom_target(${name}_manifest DEPENDS ${manifest_copy})
+  add_dependencies(${name} ${name}_manifest)
   if(install_adapter)
     # OPTIONAL: installing a build in which only some targets were built still works.
     install(TARGETS ${name} LIBRARY DESTINATION lib/ecid/adapters OPTIONAL)

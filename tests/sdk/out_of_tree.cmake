@@ -52,6 +52,13 @@ expect_in("${cache}" "ecid_DIR:PATH=${prefix}/lib/cmake/ecid")
 step("build the template" 0 ${CMAKE_COMMAND} --build ${WORK}/tb -j2)
 step("the template's own tests" 0 ${CMAKE_COMMAND} -E env GTEST_COLOR=no ctest --test-dir ${WORK}/tb --output-on-failure)
 
+# Editing only the manifest refreshes the copy beside the library (the host reads that copy).
+file(READ ${WORK}/src/permit.manifest.yaml manifest)
+file(WRITE ${WORK}/src/permit.manifest.yaml "${manifest}# edited after the first build\n")
+step("rebuild after editing only the manifest" 0 ${CMAKE_COMMAND} --build ${WORK}/tb -j2)
+file(READ ${WORK}/tb/adapters/permit.manifest.yaml copied)
+expect_in("${copied}" "# edited after the first build")
+
 # The built library exports only the entry symbol (checked again, more fully, by the kit).
 set(lib ${WORK}/tb/adapters/libecid_permit.so)
 if(NOT EXISTS ${WORK}/tb/adapters/permit.manifest.yaml)
