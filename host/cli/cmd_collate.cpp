@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <malloc.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <cstdio>
@@ -22,6 +23,7 @@ struct CollateCli {
   std::string file;
   std::string out;
   std::string format = "auto";
+  std::string summary = "text";
   std::string encoding = "auto";
   std::string checkpoint;
   std::string adapter;
@@ -46,28 +48,40 @@ std::string duration(double seconds) {
   return buf;
 }
 
-// One line on stderr, redrawn in place: a bar, counts, rate and time left.
+// One line on stderr, redrawn in place: the phase, a bar, counts, rate and time left. Rates and
+// times left are per phase: the look-ups and the main pass each count from their own start.
 void draw_progress(const CollationProgress& p) {
-  const bool indexing = p.phase == CollationProgress::Phase::Indexing;
+  using Phase = CollationProgress::Phase;
+  static Phase shown = Phase::Indexing;
+  static double phase_started = 0;
+  static uint64_t phase_first = 0;
+  const uint64_t count = p.phase == Phase::Collating ? p.records_this_run : p.records_done;
+  if (p.phase != shown) {
+    shown = p.phase;
+    phase_started = p.seconds;
+    phase_first = count;
+  }
   double fraction = 0;
-  if (indexing) fraction = p.bytes_total ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 0;
+  if (p.phase == Phase::Indexing) fraction = p.bytes_total ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 0;
   else fraction = p.records_total ? static_cast<double>(p.records_done) / static_cast<double>(p.records_total) : 0;
   fraction = std::min(1.0, fraction);
   constexpr int kWidth = 24;
   const int filled = static_cast<int>(fraction * kWidth);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(kWidth - filled), '.');
-  const uint64_t done = indexing ? p.records_done : p.records_this_run;
-  const double rate = p.seconds > 0 ? static_cast<double>(done) / p.seconds : 0;
+  const double elapsed = p.seconds - phase_started;
+  const double rate = elapsed > 0 ? static_cast<double>(count - std::min(count, phase_first)) / elapsed : 0;
   std::string line;
-  if (indexing) {
+  if (p.phase == Phase::Indexing) {
     line = "indexing   [" + bar + "] " + std::to_string(static_cast<int>(fraction * 100)) + "%  " +
            thousands(p.records_done) + " records";
   } else {
     const double left = rate > 0 ? static_cast<double>(p.records_total - std::min(p.records_total, p.records_done)) / rate : -1;
-    line = "collating  [" + bar + "] " + std::to_string(static_cast<int>(fraction * 100)) + "%  " +
-           thousands(p.records_done) + "/" + thousands(p.records_total) + " records  " +
-           thousands(static_cast<uint64_t>(rate)) + " rec/s  ETA " + duration(left);
+    const bool looking_up = p.phase == Phase::LookingUp;
+    line = std::string(looking_up ? "looking up [" : "collating  [") + bar + "] " +
+           std::to_string(static_cast<int>(fraction * 100)) + "%  " + thousands(p.records_done) + "/" +
+           thousands(p.records_total) + (looking_up ? " IDs  " : " records  ") + thousands(static_cast<uint64_t>(rate)) +
+           (looking_up ? " IDs/s  ETA " : " rec/s  ETA ") + duration(left);
   }
   std::fprintf(stderr, "\r%-110s", line.c_str());
   std::fflush(stderr);
@@ -87,6 +101,27 @@ void print_summary(const CollationSummary& s) {
   for (const auto& [enc, n] : s.by_encoding)
     std::printf("records decoded from %s: %s\n", enc.c_str(), thousands(n).c_str());
   if (s.blank_lines) std::printf("blank lines skipped: %s\n", thousands(s.blank_lines).c_str());
+}
+
+// The same summary for machines: one JSON object on stdout, counts as numbers.
+void print_summary_json(const CollationSummary& s) {
+  nlohmann::ordered_json j;
+  j["records"] = s.records;
+  j["format"] = s.format;
+  j["adapter"] = s.adapter;
+  j["job"] = s.job;
+  j["results"] = s.results.string();
+  j["seconds"] = s.seconds;
+  j["resumed"] = s.resumed;
+  if (s.resumed) j["resumed_at_record"] = s.resumed_at_record;
+  j["attention"] = s.attention;
+  j["exit_code"] = s.exit_class();
+  j["by_class"] = s.by_class;
+  j["by_finding"] = s.by_finding;
+  j["by_encoding"] = s.by_encoding;
+  j["blank_lines"] = s.blank_lines;
+  j["duplicate_keys"] = s.duplicate_keys;
+  std::cout << j.dump(2) << "\n";
 }
 
 int cmd_collate(const GlobalOptions& g, const CollateCli& c) {
@@ -140,7 +175,8 @@ int cmd_collate(const GlobalOptions& g, const CollateCli& c) {
                  "continue\n";
     return interrupt::exit_code(sig);
   }
-  if (!g.quiet) print_summary(summary);
+  if (c.summary == "json") print_summary_json(summary);
+  else if (!g.quiet) print_summary(summary);
   return summary.exit_class() == 0 ? kExitOk : kExitAttention;
 }
 
@@ -180,6 +216,8 @@ void add_collate_commands(CLI::App& app, const GlobalOptions& g, CommandTable& t
   cmd->add_option("--out", c->out, "Results CSV (default: FILE.results.csv)");
   cmd->add_option("--format", c->format, "csv, xml, or auto: detected from the first character")
       ->check(CLI::IsMember({"auto", "csv", "xml"}));
+  cmd->add_option("--summary", c->summary, "text (a table for people; none with -q) or json (one object on stdout, even with -q)")
+      ->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--encoding", c->encoding,
                   "auto (per record: UTF-8, else TCVN3 or VNI detected and decoded), utf8, tcvn3 or vni")
       ->check(CLI::IsMember({"auto", "utf8", "tcvn3", "vni"}));

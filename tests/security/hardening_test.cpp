@@ -270,4 +270,28 @@ TEST(MissingConfiguration, SaysWhereEcidLookedAndWhy) {
       << run.err;
 }
 
+
+// ---- item 13: a collation's summary for machines -----------------------------------------------
+
+TEST(CollateSummary, JsonIsOneObjectWhoseCountsAgreeWithTheResults) {
+  TempDir dir;
+  const fs::path config = write_config(dir);
+  const fs::path results = dir / "results.csv";
+  const CommandRun r = ecid(dir, config, "-q collate " + q(kSamples / "social_insurance/participants.csv") +
+                                             " --out " + q(results) + " --summary json");
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  const auto j = nlohmann::json::parse(r.out);  // throws, failing the test, unless stdout is one JSON document
+  std::ifstream rows(results);
+  uint64_t lines = 0;
+  for (std::string line; std::getline(rows, line);) ++lines;
+  ASSERT_GT(lines, 1u);
+  EXPECT_EQ(j.at("records").get<uint64_t>(), lines - 1) << "one row per record after the header";
+  uint64_t by_class = 0;
+  for (const auto& [cls, n] : j.at("by_class").items()) by_class += n.get<uint64_t>();
+  EXPECT_EQ(by_class, j.at("records").get<uint64_t>());
+  EXPECT_EQ(j.at("exit_code").get<int>(), r.exit_code);
+  EXPECT_EQ(j.at("adapter"), "social_insurance");
+  EXPECT_EQ(j.at("results"), results.string());
+}
+
 }  // namespace
