@@ -95,6 +95,14 @@ TEST_F(AuditTamper, DeletedRowsWithLaterRowsRenumbered) {
   expect(AuditProblem::deleted, 37, false);
 }
 
+// The same with the anchors (every 10 rows here): the anchor at 40 no longer matches, but the
+// report names the deleted rows, not "rows 31..40 were rewritten" (issue 16, item 2).
+TEST_F(AuditTamper, DeletedRowsWithLaterRowsRenumberedAreDiagnosedDespiteAnchors) {
+  sql(o_.path, "DELETE FROM audit WHERE seq IN (37, 38)");
+  sql(o_.path, "UPDATE audit SET seq = -seq WHERE seq > 38; UPDATE audit SET seq = -seq - 2 WHERE seq < 0");
+  expect(AuditProblem::deleted, 37);
+}
+
 TEST_F(AuditTamper, InsertedForgedRow) {
   // Make room at 37 and put a row there that hashes correctly and links to row 36.
   sql(o_.path, "UPDATE audit SET seq = -seq WHERE seq >= 37; UPDATE audit SET seq = -seq + 1 WHERE seq < 0");
