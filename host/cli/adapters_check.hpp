@@ -14,6 +14,7 @@ struct AdaptersCheckOptions {
   std::string report;    // optional file for the JSON report
   std::string format = "text";
   int timeout_s = 300;   // per check group
+  bool update = false;   // rewrite the goldens that differ (after an intended change), showing each change
 };
 
 // Runs every check group in its own child process; 0 all passed, 1 some failed, 2 bad input.

@@ -58,6 +58,7 @@ struct CorpusDocument {
   std::string bytes;
   bool has_expected = false;
   nlohmann::json expected;  // from <stem>.expected.json
+  fs::path expected_file;   // <stem>.expected.json, present or not
 };
 
 struct Target {
@@ -65,6 +66,7 @@ struct Target {
   fs::path manifest_file;  // empty when none was found
   std::string manifest_problem;
   std::vector<CorpusDocument> corpus;
+  bool update = false;  // --update: goldens that differ are rewritten, not failed
 };
 
 std::string read_all(const fs::path& p) {
@@ -270,7 +272,7 @@ std::vector<CorpusDocument> documents_for(const Target& t, const LoadedAdapter& 
   std::vector<CorpusDocument> out;
   for (const auto& dt : a.manifest.document_types)
     out.push_back({"minimal " + dt.root, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + dt.root + " xmlns=\"" +
-                                             dt.namespace_uri + "\"/>\n", false, {}});
+                                             dt.namespace_uri + "\"/>\n", false, {}, {}});
   return out;
 }
 
@@ -458,6 +460,24 @@ void group_corpus(const Target& t, const LoadedAdapter& a, Emitter& e) {
     const std::string want_open = doc.has_expected ? doc.expected.value("open", "ok") : "ok";
     const std::string got_open = run.open_rc == ECID_OK ? "ok" : run.open_rc == ECID_E_INVALID_DOCUMENT ? "invalid_document"
                                                                                                         : "code " + std::to_string(run.open_rc);
+    if (t.update && (run.open_rc == ECID_OK || run.open_rc == ECID_E_INVALID_DOCUMENT) &&
+        (run.open_rc != ECID_OK || (run.plan_rc == ECID_OK && run.assess_rc == ECID_OK))) {
+      // The golden as this run gives it, in the files' own layout (sorted keys, one-space indent).
+      nlohmann::json golden{{"open", got_open}};
+      if (run.open_rc == ECID_OK) golden["queries"] = queries_json(run.rec.queries);
+      if (doc.has_expected && doc.expected == golden) {
+        e.check(name + " (golden unchanged)", true);
+      } else {
+        std::ofstream(doc.expected_file) << golden.dump(1) << "\n";
+        e.result(name + " golden updated", Outcome::Passed,
+                 "was " + (doc.has_expected ? expect_text(doc.expected.value("queries", nlohmann::json::array())) + " (open " +
+                                                  want_open + ")"
+                                            : std::string("absent")) +
+                     ", now " + expect_text(golden.value("queries", nlohmann::json::array())) + " (open " + got_open +
+                     "): " + doc.expected_file.string());
+      }
+      continue;
+    }
     if (got_open != want_open) {
       e.check(name, false, "open_document: expected " + want_open + ", got " + got_open + " (" + run.rec.error + ")");
       continue;
@@ -803,6 +823,11 @@ const char* outcome_name(Outcome o) { return o == Outcome::Passed ? "passed" : o
 int run_adapters_check(const AdaptersCheckOptions& o) {
   Target t;
   t.library = o.library;
+  t.update = o.update;
+  if (o.update && o.corpus.empty()) {
+    std::cerr << "ecid: --update rewrites the goldens of a --corpus: give one\n";
+    return kExitBadInput;
+  }
   std::error_code ec;
   if (!fs::is_regular_file(t.library, ec)) {
     std::cerr << "ecid: " << o.library << ": no such library\n";
@@ -824,8 +849,8 @@ int run_adapters_check(const AdaptersCheckOptions& o) {
       if (entry.path().extension() == ".xml") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      CorpusDocument d{f.filename().string(), read_all(f), false, {}};
       const fs::path expected = f.parent_path() / (f.stem().string() + ".expected.json");
+      CorpusDocument d{f.filename().string(), read_all(f), false, {}, expected};
       if (fs::exists(expected)) {
         try {
           d.expected = nlohmann::json::parse(read_all(expected));
@@ -847,7 +872,7 @@ int run_adapters_check(const AdaptersCheckOptions& o) {
     if (o.format == "text")
       for (const auto& c : r)
         std::cout << (c.outcome == Outcome::Passed ? "PASS " : c.outcome == Outcome::Failed ? "FAIL " : "SKIP ") << c.group
-                  << ": " << c.check << (c.outcome != Outcome::Passed && !c.detail.empty() ? " — " + c.detail : "")
+                  << ": " << c.check << (!c.detail.empty() ? " — " + c.detail : "")
                   << "\n"
                   << std::flush;
     results.insert(results.end(), r.begin(), r.end());
@@ -883,6 +908,9 @@ void add_adapters_check(CLI::App& adapters, CommandTable& table) {
   check->add_option("--manifest", o->manifest, "Manifest to use (default: the one beside the library naming it)");
   check->add_option("--report", o->report, "Also write the JSON report to this file");
   check->add_option("--format", o->format, "text (one line per check) or json")->check(CLI::IsMember({"text", "json"}));
+  check->add_flag("--update", o->update,
+                  "Rewrite each <name>.expected.json that differs from what the adapter now plans (after an intended "
+                  "change), printing what changed; review the diff before committing");
   check->add_option("--timeout", o->timeout_s, "Seconds each check group may take (default 300)")
       ->check(CLI::Range(1, 3600));
   table.add(check, [o] { return run_adapters_check(*o); });
