@@ -77,7 +77,7 @@ int cmd_adapters_list(const GlobalOptions& g, const std::string& format) {
       e["version"] = a->manifest.version;
       e["abi"] = std::to_string(a->manifest.abi_major) + "." + std::to_string(a->manifest.abi_minor);
       e["library"] = a->manifest.library.string();
-      e["sha256"] = a->sha256;
+      e["sha256"] = ecid::library_sha256(a->manifest.library);
       for (const auto& t : a->manifest.document_types) e["document_types"].push_back(t.root + "{" + t.namespace_uri + "}");
       j["loaded"].push_back(e);
     }
@@ -88,7 +88,7 @@ int cmd_adapters_list(const GlobalOptions& g, const std::string& format) {
     std::cout << "loaded (" << registry.loaded().size() << "):\n";
     for (const auto& a : registry.loaded()) {
       std::cout << "  " << a->manifest.name << " " << a->manifest.version << "  ABI " << a->manifest.abi_major << "."
-                << a->manifest.abi_minor << "  " << a->manifest.library.string() << "\n      sha256 " << a->sha256
+                << a->manifest.abi_minor << "  " << a->manifest.library.string() << "\n      sha256 " << ecid::library_sha256(a->manifest.library)
                 << "\n";
       for (const auto& t : a->manifest.document_types)
         std::cout << "      handles " << t.root << " {" << t.namespace_uri << "}\n";

@@ -48,8 +48,9 @@ std::vector<std::string> entry_symbols(const std::filesystem::path& p) {
   return out;
 }
 
-// SHA-256 of a file as lower-case hex; empty when it cannot be read.
-std::string file_sha256(const std::filesystem::path& p) {
+}  // namespace
+
+std::string library_sha256(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return {};
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -62,6 +63,8 @@ std::string file_sha256(const std::filesystem::path& p) {
   EVP_MD_CTX_free(ctx);
   return hex_of(md, len);
 }
+
+namespace {
 
 // Why `file`, once symbolic links are resolved, is not directly inside `folder`; empty if it is.
 std::string outside_folder_reason(const std::filesystem::path& file, const std::filesystem::path& folder) {
@@ -176,15 +179,16 @@ bool AdapterRegistry::load_manifest_file(const std::filesystem::path& manifest_f
     refuse(lib, "not a shared library (no ELF header)");
     return false;
   }
-  adapter->sha256 = file_sha256(lib);
+  // Hashed only against an allow-list: every run starts here, and the libraries weigh megabytes.
   if (!pinned_sha256_.empty()) {
+    const std::string sha256 = library_sha256(lib);
     auto pin = pinned_sha256_.find(m.name);
     if (pin == pinned_sha256_.end()) {
-      refuse(lib, "adapter '" + m.name + "' is not in adapters.sha256 (the allow-list); its SHA-256 is " + adapter->sha256);
+      refuse(lib, "adapter '" + m.name + "' is not in adapters.sha256 (the allow-list); its SHA-256 is " + sha256);
       return false;
     }
-    if (pin->second != adapter->sha256) {
-      refuse(lib, "SHA-256 " + adapter->sha256 + " is not the one adapters.sha256 pins for '" + m.name + "' (" +
+    if (pin->second != sha256) {
+      refuse(lib, "SHA-256 " + sha256 + " is not the one adapters.sha256 pins for '" + m.name + "' (" +
                       pin->second + ")");
       return false;
     }

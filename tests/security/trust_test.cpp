@@ -151,7 +151,7 @@ TEST(AdapterAllowList, OnlyPinnedLibrariesWithTheirExactHashLoad) {
     ecid::AdapterRegistry unpinned;
     unpinned.load_configured(c);
     ASSERT_EQ(unpinned.loaded().size(), 1u);
-    probe_hash = unpinned.loaded()[0]->sha256;
+    probe_hash = ecid::library_sha256(unpinned.loaded()[0]->manifest.library);
     ASSERT_EQ(probe_hash.size(), 64u);
     ASSERT_TRUE(fs::exists(marker)) << "without an allow-list the marker library is mapped";
     fs::remove(marker);

@@ -20,13 +20,15 @@ struct LoadedAdapter {
   Manifest manifest;
   const ecid_adapter_v1* descriptor = nullptr;  // static in the adapter library
   void* instance = nullptr;                     // from descriptor->create
-  std::string sha256;                           // of the library file, hex (for adapters.sha256)
 };
 
 struct RefusedAdapter {
   std::filesystem::path file;  // manifest or library
   std::string reason;          // one line: what was expected and what was found
 };
+
+// SHA-256 of a library file as lower-case hex (what adapters.sha256 pins); empty when unreadable.
+std::string library_sha256(const std::filesystem::path& library);
 
 // The host services table every adapter receives (thread-safe, process lifetime).
 const ecid_host_services* host_services();
