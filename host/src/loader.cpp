@@ -5,6 +5,7 @@
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
+#include "adapter/binding.hpp"
 #include "digest.hpp"
 
 
@@ -17,6 +18,10 @@
 #include <set>
 
 namespace ecid {
+
+LoadedAdapter::LoadedAdapter() : binding(std::make_unique<AdapterBinding>()) {}
+LoadedAdapter::~LoadedAdapter() = default;
+
 namespace {
 
 // Libraries are never unloaded: an adapter's static data (descriptor, strings) may be
@@ -90,7 +95,7 @@ AdapterRegistry::AdapterRegistry(const ecid_host_services* services) : services_
 
 AdapterRegistry::~AdapterRegistry() {
   for (auto& a : loaded_)
-    if (a->instance && a->descriptor && a->descriptor->destroy) a->descriptor->destroy(a->instance);
+    if (a->binding->instance && a->binding->descriptor->destroy) a->binding->descriptor->destroy(a->binding->instance);
 }
 
 void AdapterRegistry::refuse(const std::filesystem::path& file, std::string reason) {
@@ -282,8 +287,8 @@ bool AdapterRegistry::load_manifest_file(const std::filesystem::path& manifest_f
     refuse(lib, "create() failed with code " + std::to_string(rc));
     return false;
   }
-  adapter->descriptor = d;
-  adapter->instance = instance;
+  adapter->binding->descriptor = d;
+  adapter->binding->instance = instance;
   {
     std::lock_guard lock(g_libraries_mutex);
     libraries().push_back(std::move(library));

@@ -22,6 +22,7 @@ struct Finding {
   std::string subject_ref;
   std::string value;
   std::string detail;
+  uint32_t record = 0;  // the 1-based record of a batch document it is about; 0 = none
 };
 
 // What was asked and who answered: makes multi-round flows visible in the report.

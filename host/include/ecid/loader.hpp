@@ -16,10 +16,13 @@
 
 namespace ecid {
 
+struct AdapterBinding;  // its C descriptor and instance; only the host's adapter driver uses them
+
 struct LoadedAdapter {
+  LoadedAdapter();
+  ~LoadedAdapter();
   Manifest manifest;
-  const ecid_adapter_v1* descriptor = nullptr;  // static in the adapter library
-  void* instance = nullptr;                     // from descriptor->create
+  std::unique_ptr<AdapterBinding> binding;
 };
 
 struct RefusedAdapter {

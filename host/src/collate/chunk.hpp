@@ -17,6 +17,10 @@
 #include <string>
 #include <vector>
 
+namespace ecid::eid {
+class IdentityService;
+}
+
 namespace ecid::collate {
 
 // What a chunk adds to the run's summary.
@@ -55,6 +59,7 @@ struct ChunkContext {
   const BatchReader* reader = nullptr;         // frames the chunk's document
   std::string job;
   const AuditLog* audit = nullptr;  // the main pass's audit trail, if any
+  const eid::IdentityService* identity = nullptr;  // identity assertions; null: no issuer
   // Prefetched answers apply to queries of this purpose needing at most these fields.
   std::string prefetch_purpose;
   FieldSet prefetch_fields;

@@ -10,6 +10,7 @@
 #include "collate/files.hpp"
 #include "collate/input.hpp"
 #include "collate/prefetch.hpp"
+#include "eid/identity_service.hpp"
 #include "policy_gate.hpp"
 
 #include <nlohmann/json.hpp>
@@ -362,6 +363,7 @@ struct Collation::Impl {
   Config config;
   AdapterRegistry registry;
   std::shared_ptr<RegisterBackend> population;
+  std::unique_ptr<eid::IdentityService> identity_service;  // null when no issuer is configured
   bool configured_register = false;
 
   const LoadedAdapter& choose_adapter(const CollationOptions& o, const BatchReader& reader) const {
@@ -472,6 +474,7 @@ struct Collation::Impl {
     ctx.reader = &reader;
     ctx.job = state.job;
     ctx.audit = o.audit;
+    ctx.identity = identity_service.get();
     {
       ChunkRunner probe(ctx);
       if (std::string why = probe.probe_frame(); !why.empty())
@@ -666,6 +669,7 @@ Collation::Collation(const Config& config, std::shared_ptr<RegisterBackend> popu
     impl_->population = open_configured_register(config);
     impl_->configured_register = true;
   }
+  impl_->identity_service = eid::open_identity_service(config);
 }
 
 Collation::~Collation() = default;

@@ -1,6 +1,6 @@
 #include "collate/input.hpp"
 
-#include "adapter_output.hpp"
+#include "adapter/validation.hpp"
 
 #include <ecid/safe_files.hpp>
 #include <ecid/text.hpp>

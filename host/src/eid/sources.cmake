@@ -6,4 +6,5 @@ target_sources(ecid_host PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/eid/verifier.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/eid/issuer.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/eid/replay_cache.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/eid/identity_service.cpp
 )

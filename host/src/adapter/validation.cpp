@@ -1,4 +1,4 @@
-#include "adapter_output.hpp"
+#include "adapter/validation.hpp"
 
 #include <ecid/findings.hpp>
 

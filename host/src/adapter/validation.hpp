@@ -1,5 +1,5 @@
-// What an adapter hands the host through the plan and report sinks, judged the same way by the
-// engine (checker.cpp) and the collation (collate/chunk.cpp): adapters are untrusted code.
+// What an adapter hands the host through the plan and report sinks, judged by the driver
+// (adapter/driver.cpp) for every caller: adapters are untrusted code.
 #pragma once
 
 #include <ecid/contract.h>
@@ -34,25 +34,5 @@ inline constexpr size_t kMaxDocumentRefBytes = 256;
 inline constexpr std::string_view kDoctypeRefused =
     "invalid document: it has a DOCTYPE (entity or external declarations); sector documents must not have one";
 inline constexpr size_t kMaxAdapterErrorBytes = 1000;
-
-// The report sink's set_document_ref and set_error for a host's per-document State (with string
-// members document_ref and error): cut to their bounds, never throwing across the boundary.
-template <typename State>
-int32_t sink_set_document_ref(void* ctx, ecid_str ref) noexcept {
-  try {
-    static_cast<State*>(ctx)->document_ref = std::string(view(ref).substr(0, kMaxDocumentRefBytes));
-    return ECID_OK;
-  } catch (...) {
-    return ECID_E_NO_MEMORY;
-  }
-}
-
-template <typename State>
-void sink_set_error(void* ctx, ecid_str message) noexcept {
-  try {
-    static_cast<State*>(ctx)->error = std::string(view(message).substr(0, kMaxAdapterErrorBytes));
-  } catch (...) {
-  }
-}
 
 }  // namespace ecid

@@ -1,13 +1,13 @@
-// The adapter conformance kit behind `ecid adapters check` (cmd_adapters_check.cpp).
+// The adapter conformance kit behind `ecid adapters check`: runs an adapter library through the
+// contract's rules with the production loader, host services and adapter driver
+// (docs/writing-an-adapter.md describes the checks and the corpus format).
 #pragma once
-
-#include "commands.hpp"
 
 #include <string>
 
-namespace ecid::cli {
+namespace ecid {
 
-struct AdaptersCheckOptions {
+struct ConformanceOptions {
   std::string library;   // the adapter .so under test
   std::string corpus;    // optional folder of *.xml (+ <name>.expected.json)
   std::string manifest;  // optional; default: the manifest beside the library naming it
@@ -18,6 +18,7 @@ struct AdaptersCheckOptions {
 };
 
 // Runs every check group in its own child process; 0 all passed, 1 some failed, 2 bad input.
-int run_adapters_check(const AdaptersCheckOptions& options);
+// Results go to stdout (text or JSON), input problems to stderr.
+int run_conformance_kit(const ConformanceOptions& options);
 
-}  // namespace ecid::cli
+}  // namespace ecid
