@@ -21,7 +21,7 @@ static int32_t c_plan(void* s, uint32_t round, const ecid_answer* a, uint32_t n,
   (void)s; (void)a; (void)n; (void)d;
   if (round > 0) return ECID_OK;
   ecid_query q = {sizeof(ecid_query), ECID_Q_PERSON_BY_ID, {"person", 6}, {"001085000101", 12},
-                  {"late.check", 10}, 0, 0, 1, fields};
+                  {"late.check", 10}, 0, 0, 1, fields, 0};
   uint32_t id = 0;
   return p->add_query(p->ctx, &q, &id);
 }

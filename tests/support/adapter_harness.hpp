@@ -236,7 +236,7 @@ class AnswerSet {
                                           checks_[a][r].data()});
       }
       views_.push_back(ecid_answer{sizeof(ecid_answer), fa.query_id, fa.round, fa.status, es(fa.source), es(fa.detail),
-                                   static_cast<uint32_t>(records_[a].size()),
+                                   static_cast<uint32_t>(records_[a].size()), ECID_REASON_NONE,
                                    records_[a].empty() ? nullptr : records_[a].data()});
     }
   }

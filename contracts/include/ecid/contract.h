@@ -16,6 +16,16 @@
  *        ECID_F_SECTOR_RECORD_ID, and the record[n] subject convention for batch documents.
  *   1.2  identity binding: claim ECID_F_EID_NONCE on ECID_Q_EID_ASSERTION, the nonce the
  *        document carries beside its token (the token's `nonce` must equal it).
+ *   1.3  structured values instead of string conventions: `record` on ecid_query and
+ *        ecid_finding (the 1-based record of a batch document, replacing "record[n]" subject
+ *        references) and `reason` on ecid_answer (an ecid_answer_reason, e.g. the identity
+ *        verdict, replacing "code: reason" details). Hosts still read "record[n]" from adapters
+ *        that leave `record` 0 or predate it; `detail` keeps its "code: reason" text.
+ *
+ * Structs passed as arrays (ecid_answer, ecid_record, ecid_field_value, ecid_field_check,
+ * ecid_claim, ecid_document_type) are indexed with the reader's sizeof: they never grow. A
+ * member added to one of them takes existing padding and is read only from a peer whose
+ * abi_minor says it sets it.
  */
 #ifndef ECID_CONTRACT_H
 #define ECID_CONTRACT_H
@@ -28,7 +38,7 @@ extern "C" {
 #endif
 
 #define ECID_ABI_MAJOR 1
-#define ECID_ABI_MINOR 2
+#define ECID_ABI_MINOR 3
 
 /* Name of the exported entry function of an ABI-1 adapter. */
 #define ECID_ADAPTER_ENTRY_NAME "ecid_adapter_entry_v1"
@@ -140,6 +150,8 @@ typedef struct ecid_query {
   uint32_t claim_count;
   uint32_t field_count;   /* fields the adapter wants disclosed (ecid_field values) */
   const uint32_t* fields;
+  /* Added in 1.3. The 1-based record of a batch document the query is about; 0 = none. */
+  uint32_t record;
 } ecid_query;
 
 /* How a claimed value compares with the register. */
@@ -183,6 +195,30 @@ typedef enum ecid_answer_status {
   ECID_ANSWER_REJECTED = 7       /* identity assertion rejected; detail says why */
 } ecid_answer_status;
 
+/* Added in 1.3: why an answer has its status, where the host has a code for it. Appended only. */
+typedef enum ecid_answer_reason {
+  ECID_REASON_NONE = 0,
+  /* ECID_Q_EID_ASSERTION: the verifier's verdict (docs/eid.md) */
+  ECID_REASON_EID_VERIFIED = 1,
+  ECID_REASON_EID_LEVEL_TOO_LOW = 2,
+  ECID_REASON_EID_EXPIRED = 3,
+  ECID_REASON_EID_NOT_YET_VALID = 4,
+  ECID_REASON_EID_TOO_OLD = 5,
+  ECID_REASON_EID_WRONG_ISSUER = 6,
+  ECID_REASON_EID_WRONG_AUDIENCE = 7,
+  ECID_REASON_EID_MISSING_AZP = 8,
+  ECID_REASON_EID_WRONG_AZP = 9,
+  ECID_REASON_EID_BAD_NONCE = 10,
+  ECID_REASON_EID_SIGNATURE_INVALID = 11,
+  ECID_REASON_EID_ALGORITHM_NOT_ALLOWED = 12,
+  ECID_REASON_EID_UNKNOWN_KEY = 13,
+  ECID_REASON_EID_MALFORMED = 14,
+  ECID_REASON_EID_OVERSIZED = 15,
+  ECID_REASON_EID_DIFFERENT_PERSON = 16,
+  ECID_REASON_EID_REPLAYED = 17,
+  ECID_REASON_EID_KEYS_UNAVAILABLE = 18
+} ecid_answer_reason;
+
 typedef struct ecid_answer {
   uint32_t struct_size;
   uint32_t query_id;      /* the id add_query returned */
@@ -191,6 +227,10 @@ typedef struct ecid_answer {
   ecid_str source;        /* which register answered, e.g. "population/embedded" */
   ecid_str detail;        /* reason for a non-FOUND status; never personal data */
   uint32_t record_count;  /* 0, 1, or several for candidate searches */
+  /* Added in 1.3: an ecid_answer_reason; 0 = none. Answers reach adapters as an array, indexed
+     with the adapter's own sizeof, so this struct can never grow: `reason` takes the padding
+     that was here. Read it only from a host whose abi_minor (ecid_host_services) is 3 or more. */
+  uint32_t reason;
   const ecid_record* records;
 } ecid_answer;
 
@@ -246,6 +286,8 @@ typedef struct ecid_finding {
   ecid_str subject_ref;   /* as in the query */
   ecid_str value;         /* e.g. the address for service; may hold personal data the policy allowed */
   ecid_str detail;        /* human explanation, no personal data */
+  /* Added in 1.3. The 1-based record of a batch document the finding is about; 0 = none. */
+  uint32_t record;
 } ecid_finding;
 
 /* Host-owned sink for findings and diagnostics. Valid only during the call it is passed to. */

@@ -68,6 +68,7 @@ struct LookupResult {
   uint32_t status = ECID_ANSWER_UNAVAILABLE;  // ecid_answer_status
   std::string source;                        // answering register, e.g. "vehicle/embedded"; empty = source_name()
   std::string detail;                        // reason for non-FOUND; no personal data
+  uint32_t reason = 0;                       // ecid_answer_reason, where there is a code for it
   std::vector<RegisterRecord> records;
 };
 

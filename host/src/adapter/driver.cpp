@@ -92,6 +92,7 @@ const std::vector<ecid_answer>& Session::views() {
     v.detail = cs(a.detail);
     v.record_count = static_cast<uint32_t>(a.records.size());
     v.records = a.records.empty() ? nullptr : c_records_.data() + first_record;
+    v.reason = a.reason;
     c_answers_.push_back(v);
   }
   return c_answers_;
@@ -148,13 +149,14 @@ int32_t Session::add_query(void* ctx, const ecid_query* q, uint32_t* out_id) noe
     p.id = self->next_query_id_++;
     p.round = round.number_;
     p.malformed = query_problem(*q);
-    if (q->struct_size >= sizeof(ecid_query)) {
+    if (q->struct_size >= kQuerySize1_0) {
       p.kind = q->kind;
       const std::string_view subject = view(q->subject_ref).substr(0, kMaxSubjectRefBytes);
       p.subject_begin = static_cast<uint32_t>(round.subjects_.size());
       p.subject_size = static_cast<uint32_t>(subject.size());
       round.subjects_ += subject;
-      p.record = record_of_subject(subject);
+      p.record = appended_member(*q, &ecid_query::record, offsetof(ecid_query, record), 0u);
+      if (p.record == 0) p.record = record_of_subject(subject);  // the 1.1 convention
       const std::string_view purpose = view(q->purpose).substr(0, kMaxPurposeBytes);
       auto& purposes = self->purposes_;
       while (p.purpose < purposes.size() && purposes[p.purpose] != purpose) ++p.purpose;
@@ -189,7 +191,8 @@ int32_t Session::add_finding(void* ctx, const ecid_finding* f) noexcept {
     }
     Finding out{f->code, f->severity, f->field, std::string(view(f->subject_ref)), std::string(view(f->value)),
                 std::string(view(f->detail))};
-    out.record = record_of_subject(out.subject_ref);
+    out.record = appended_member(*f, &ecid_finding::record, offsetof(ecid_finding, record), 0u);
+    if (out.record == 0) out.record = record_of_subject(out.subject_ref);  // the 1.1 convention
     self->findings_.push_back(std::move(out));
     return ECID_OK;
   } catch (...) {

@@ -75,6 +75,7 @@ struct Answer {
   uint32_t query_id = 0;  // set by the session
   uint32_t round = 0;     // set by the session
   uint32_t status = 0;    // ecid_answer_status
+  uint32_t reason = 0;    // ecid_answer_reason
   std::string source;
   std::string detail;
   std::vector<RegisterRecord> records;          // only the fields the adapter may see

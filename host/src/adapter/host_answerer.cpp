@@ -103,6 +103,7 @@ void HostAnswerer::answer(const Session& session, const Round& round, std::span<
       identity_->answer(q.key, round.claims_of(q), q.requested, session.purpose(q.purpose), document_ref_of(session),
                         population_, res, checks);
       set(a, res.status, res.source, std::move(res.detail));
+      a.reason = res.reason;
       a.records = std::move(res.records);
       if (!a.records.empty()) a.checks.push_back(std::move(checks));
     } else if (is_batch_kind(q.kind)) {

@@ -5,7 +5,7 @@
 namespace ecid {
 
 std::string query_problem(const ecid_query& q) {
-  if (q.struct_size < sizeof(ecid_query)) return "query struct too small";
+  if (q.struct_size < kQuerySize1_0) return "query struct too small";
   // Identity assertions are signed tokens: they may be 16 KiB.
   const size_t max_key = q.kind == ECID_Q_EID_ASSERTION ? 16 * 1024 : 4096;
   if (view(q.key).size() > max_key) return "key longer than " + std::to_string(max_key) + " bytes";
@@ -19,7 +19,7 @@ std::string query_problem(const ecid_query& q) {
 }
 
 std::string finding_problem(const ecid_finding& f) {
-  if (f.struct_size < sizeof(ecid_finding)) return "finding struct too small";
+  if (f.struct_size < kFindingSize1_0) return "finding struct too small";
   if (!finding_info(f.code)) return "unknown finding code " + std::to_string(f.code);
   if (f.severity > ECID_SEVERITY_ERROR) return "invalid severity " + std::to_string(f.severity);
   if (view(f.value).size() > kMaxAdapterTextBytes || view(f.detail).size() > kMaxAdapterTextBytes ||

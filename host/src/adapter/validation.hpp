@@ -17,6 +17,16 @@ inline constexpr size_t kMaxPurposeBytes = 256;
 
 inline std::string_view view(ecid_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
 
+// The sizes of the structs an adapter hands over as ABI 1.0 defined them: anything smaller is
+// malformed; members appended later are read only when struct_size covers them.
+inline constexpr size_t kQuerySize1_0 = offsetof(ecid_query, record);
+inline constexpr size_t kFindingSize1_0 = offsetof(ecid_finding, record);
+// A member appended after 1.0, or `fallback` when the sender's struct predates it.
+template <typename Struct, typename Member>
+Member appended_member(const Struct& s, Member Struct::*member, size_t offset, Member fallback) {
+  return s.struct_size >= offset + sizeof(Member) ? s.*member : fallback;
+}
+
 // Empty when the host can take the query as it is; otherwise why it is malformed (the host then
 // refuses it without I/O). Keys are never cut: an over-long key is malformed.
 std::string query_problem(const ecid_query& q);

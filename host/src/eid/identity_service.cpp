@@ -17,6 +17,39 @@ bool is_ascii(std::string_view s) {
 
 std::string with_code(Verdict verdict, const std::string& reason) { return std::string(verdict_code(verdict)) + ": " + reason; }
 
+// The verdict as the contract codes it (1.3): adapters need not parse the detail.
+uint32_t reason_of(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Verified: return ECID_REASON_EID_VERIFIED;
+    case Verdict::LevelTooLow: return ECID_REASON_EID_LEVEL_TOO_LOW;
+    case Verdict::Expired: return ECID_REASON_EID_EXPIRED;
+    case Verdict::NotYetValid: return ECID_REASON_EID_NOT_YET_VALID;
+    case Verdict::TooOld: return ECID_REASON_EID_TOO_OLD;
+    case Verdict::WrongIssuer: return ECID_REASON_EID_WRONG_ISSUER;
+    case Verdict::WrongAudience: return ECID_REASON_EID_WRONG_AUDIENCE;
+    case Verdict::MissingAzp: return ECID_REASON_EID_MISSING_AZP;
+    case Verdict::WrongAzp: return ECID_REASON_EID_WRONG_AZP;
+    case Verdict::BadNonce: return ECID_REASON_EID_BAD_NONCE;
+    case Verdict::SignatureInvalid: return ECID_REASON_EID_SIGNATURE_INVALID;
+    case Verdict::AlgorithmNotAllowed: return ECID_REASON_EID_ALGORITHM_NOT_ALLOWED;
+    case Verdict::UnknownKey: return ECID_REASON_EID_UNKNOWN_KEY;
+    case Verdict::Malformed: return ECID_REASON_EID_MALFORMED;
+    case Verdict::Oversized: return ECID_REASON_EID_OVERSIZED;
+    case Verdict::DifferentPerson: return ECID_REASON_EID_DIFFERENT_PERSON;
+    case Verdict::Replayed: return ECID_REASON_EID_REPLAYED;
+    case Verdict::KeysUnavailable: return ECID_REASON_EID_KEYS_UNAVAILABLE;
+  }
+  return ECID_REASON_NONE;
+}
+
+// A verdict the service decides itself (no token check ran, or it ran and something after it
+// decided): the detail keeps the "code: reason" text that predates reason codes.
+void set_verdict(LookupResult& out, uint32_t status, Verdict verdict, const std::string& reason) {
+  out.status = status;
+  out.reason = reason_of(verdict);
+  out.detail = with_code(verdict, reason);
+}
+
 }  // namespace
 
 IdentityService::IdentityService(const Config& config)
@@ -40,14 +73,13 @@ void IdentityService::answer(std::string_view token, std::span<const Claim> clai
     if (c.field == ECID_F_EID_NONCE && !c.value.empty()) nonce = c.value;
   }
   if (!nonce && config_.require_nonce) {
-    out.status = ECID_ANSWER_REJECTED;
-    out.detail = "bad_nonce: the document carries no nonce for its token, and eid.require_nonce is set";
+    set_verdict(out, ECID_ANSWER_REJECTED, Verdict::BadNonce, "the document carries no nonce for its token, and eid.require_nonce is set");
     return;
   }
   AssertionCheck check = verifier_.verify_for_party(token, ExpectedParty{party_id, min_level, nonce, 0});
   if (!check.verified()) {
-    out.status = check.verdict == Verdict::KeysUnavailable ? ECID_ANSWER_UNAVAILABLE : ECID_ANSWER_REJECTED;
-    out.detail = with_code(check.verdict, check.reason);
+    set_verdict(out, check.verdict == Verdict::KeysUnavailable ? ECID_ANSWER_UNAVAILABLE : ECID_ANSWER_REJECTED,
+                check.verdict, check.reason);
     return;
   }
   const VerifiedClaims& verified = *check.claims;
@@ -56,8 +88,7 @@ void IdentityService::answer(std::string_view token, std::span<const Claim> clai
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     if (!replay_->bind(replay_token_key(verified, token), replay_document_key(document_ref),
                        verified.expires_at + config_.clock_skew_s, now)) {
-      out.status = ECID_ANSWER_REJECTED;
-      out.detail = "replayed: this token was already used with another document";
+      set_verdict(out, ECID_ANSWER_REJECTED, Verdict::Replayed, "this token was already used with another document");
       return;
     }
   } catch (const std::exception& e) {
@@ -92,6 +123,7 @@ void IdentityService::answer(std::string_view token, std::span<const Claim> clai
   RegisterRecord disclosed;
   if (requested.has(ECID_F_EID_LEVEL)) disclosed.values.emplace_back(ECID_F_EID_LEVEL, std::to_string(verified.level.account));
   out.status = ECID_ANSWER_FOUND;
+  out.reason = ECID_REASON_EID_VERIFIED;
   out.detail = "verified at account level " + std::to_string(verified.level.account) + test_issuer_note_;
   out.records.push_back(std::move(disclosed));
 }

@@ -105,7 +105,7 @@ TEST_F(Permit, RefusesAnotherHostMajor) {
 TEST_F(Permit, PlansOnePersonLookupWithNameAndBirthDateClaims) {
   Recorder r;
   ecid_record record{sizeof(ecid_record), 0, nullptr, 0, nullptr};
-  ecid_answer found{sizeof(ecid_answer), 1, 0, ECID_ANSWER_FOUND, {}, {}, 1, &record};
+  ecid_answer found{sizeof(ecid_answer), 1, 0, ECID_ANSWER_FOUND, {}, {}, 1, ECID_REASON_NONE, &record};
   ASSERT_EQ(run(read_sample("verified.xml"), r, &found), ECID_OK) << r.error;
   ASSERT_EQ(r.queries.size(), 1u);
   EXPECT_EQ(r.queries[0].kind, uint32_t{ECID_Q_PERSON_BY_ID});
@@ -120,7 +120,7 @@ TEST_F(Permit, MismatchedBirthDateIsReportedOnThatField) {
   Recorder r;
   ecid_field_check check{sizeof(ecid_field_check), ECID_F_BIRTH_DATE, ECID_CHECK_MISMATCH, {"year differs", 12}};
   ecid_record record{sizeof(ecid_record), 0, nullptr, 1, &check};
-  ecid_answer found{sizeof(ecid_answer), 1, 0, ECID_ANSWER_FOUND, {}, {}, 1, &record};
+  ecid_answer found{sizeof(ecid_answer), 1, 0, ECID_ANSWER_FOUND, {}, {}, 1, ECID_REASON_NONE, &record};
   ASSERT_EQ(run(read_sample("mismatch.xml"), r, &found), ECID_OK);
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].code, uint32_t{ECID_FINDING_MISMATCH});
@@ -137,7 +137,7 @@ TEST_F(Permit, UnusableIdAsksNothingAndSaysSo) {
 
 TEST_F(Permit, RegisterDownIsAnErrorFindingNotAVerification) {
   Recorder r;
-  ecid_answer down{sizeof(ecid_answer), 1, 0, ECID_ANSWER_UNAVAILABLE, {}, {"deadline", 8}, 0, nullptr};
+  ecid_answer down{sizeof(ecid_answer), 1, 0, ECID_ANSWER_UNAVAILABLE, {}, {"deadline", 8}, 0, ECID_REASON_NONE, nullptr};
   ASSERT_EQ(run(read_sample("verified.xml"), r, &down), ECID_OK);
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].code, uint32_t{ECID_FINDING_REGISTER_UNAVAILABLE});
