@@ -36,6 +36,33 @@ std::string utf8_of(char32_t cp) {
   return s;
 }
 
+TEST(NameKey, FoldsVietnameseToAsciiUpperCase) {
+  EXPECT_EQ(name_key("Nguyễn Văn Đức"), "NGUYEN VAN DUC");
+  EXPECT_EQ(name_key("Trần Thị Thu Hương"), "TRAN THI THU HUONG");
+  EXPECT_EQ(name_key("Hoàng Thị Thuỳ Dung"), name_key("Hoàng Thị Thủy Dung"));
+  // NFD input (combining marks) folds the same as NFC.
+  EXPECT_EQ(name_key("Nguye\xCC\x82\xCC\x83n Va\xCC\x86n"), "NGUYEN VAN");
+  // Look-alike eth for Đ.
+  EXPECT_EQ(name_key("\xC3\x90\xE1\xBB\x97 Minh"), "DO MINH");
+  EXPECT_EQ(name_key("  H' Hen   Niê "), "H HEN NIE");
+  EXPECT_EQ(name_key("Ksor Y Đhăm"), "KSOR Y DHAM");
+  EXPECT_EQ(name_key("Ayŭn"), "AYUN");
+  EXPECT_EQ(name_key("NGUYEN<<VAN<DUC"), "NGUYEN VAN DUC");
+  EXPECT_EQ(name_key(""), "");
+  EXPECT_EQ(name_key("\xFF\xFE"), "");
+  // Every Vietnamese letter folds to its base.
+  EXPECT_EQ(name_key("àáảãạăằắẳẵặâầấẩẫậ"), std::string(17, 'A'));
+  EXPECT_EQ(name_key("ƯỪỨỬỮỰ"), "UUUUUU");
+  EXPECT_EQ(name_key("ơờớởỡợ ỳýỷỹỵ"), "OOOOOO YYYYY");
+}
+
+// The seed generator appends keys to a reused buffer: nothing is added before the first letter.
+TEST(NameKey, AppendsAfterWhatTheBufferHolds) {
+  std::string out = "X";
+  ecid::register_schema::append_name_key("  Đức ", out);
+  EXPECT_EQ(out, "XDUC");
+}
+
 TEST(NameKey, GeneratedNamesKeepTheirStoredKeys) {
   std::ifstream in(kData + "name_keys.tsv");
   ASSERT_TRUE(in) << kData << "name_keys.tsv";
@@ -95,12 +122,14 @@ TEST(NameKey, IllFormedBytesSeparateWords) {
       {"A\xF0\x9F\x98\x80" "B", "A B"},      // emoji
       {"A\xE0\x80" "B", "A B"},
       {"A\xC0" "B", "A B"},
-      // Overlong forms of letters and marks, read as the letter or mark they spell.
-      {"A\xC1\x81" "B", "AAB"},
-      {"A\xC0\xB1" "B", "A1B"},
-      {"A\xE0\x83\xA0" "B", "AAB"},
-      {"A\xE0\x8C\x80" "B", "AB"},
       {"A\xE0\x9F\xBF" "B", "A B"},
+      // Overlong forms: separators, as in every other ecid text function. The fold's own decoder
+      // read them as the letter or mark they spell (AAB, A1B, AAB, AB). No register stores such
+      // a key (the names it folds are well-formed) and the contract forbids them in claims.
+      {"A\xC1\x81" "B", "A B"},
+      {"A\xC0\xB1" "B", "A B"},
+      {"A\xE0\x83\xA0" "B", "A B"},
+      {"A\xE0\x8C\x80" "B", "A B"},
   };
   for (const auto& [bytes, key] : cases) EXPECT_EQ(name_key(bytes), key) << ::testing::PrintToString(bytes);
 }
