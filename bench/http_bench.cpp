@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -244,6 +245,7 @@ int main(int argc, char** argv) {
   ecid::MockRegisterOptions mo;
   mo.register_path = path;
   mo.threads = std::max(64, 2 * concurrency + 8);
+  std::signal(SIGPIPE, SIG_IGN);  // the in-process mock must survive clients that hang up
   ecid::MockRegisterServer server(mo);
   server.start();
   curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../tests/text/vietnamese_fixture.hpp"
+#include "ecid/testdata/vietnamese_fixture.hpp"
 #include "ecid/text.hpp"
 
 namespace {

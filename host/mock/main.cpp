@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
     return 2;  // bad configuration, as in ecid's exit codes
   }
 
+  // A client that hangs up must not kill the server (cpp-httplib writes without MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   // Block the stop signals before any thread starts, so only sigwait below receives them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

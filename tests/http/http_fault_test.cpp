@@ -3,6 +3,8 @@
 // are cached, refreshed and renewed after a 401.
 #include "http_test_support.hpp"
 
+#include "../support/sigpipe.hpp"
+
 #include <ecid/config.hpp>
 #include <ecid/log.hpp>
 
@@ -581,6 +583,7 @@ TEST(HttpSample, ConfigWorksWithTheMocksDefaults) {
   // The same settings against a mock on a free port answer the fixture citizen.
   MockRegisterOptions o;
   o.register_path = register_path();
+  ignore_sigpipe();
   MockRegisterServer server(o);
   server.start();
   http.base_url = server.base_url();

@@ -1,5 +1,6 @@
 #include "http_test_support.hpp"
 
+#include "../support/sigpipe.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <ecid/fields.hpp>
@@ -108,6 +109,7 @@ std::unique_ptr<MockRegisterServer> start_mock(MockRegisterOptions options) {
   options.register_path = register_path();
   options.client_id = kClientId;
   options.client_secret = kClientSecret;
+  ignore_sigpipe();
   auto server = std::make_unique<MockRegisterServer>(options);
   server->start();
   return server;

@@ -407,25 +407,4 @@ TEST(Seed, BadPathsGiveClearErrors) {
   }
 }
 
-TEST(NameKey, FoldsVietnameseToAsciiUpperCase) {
-  using ecid::register_schema::name_key;
-  EXPECT_EQ(name_key("Nguyễn Văn Đức"), "NGUYEN VAN DUC");
-  EXPECT_EQ(name_key("Trần Thị Thu Hương"), "TRAN THI THU HUONG");
-  EXPECT_EQ(name_key("Hoàng Thị Thuỳ Dung"), name_key("Hoàng Thị Thủy Dung"));
-  // NFD input (combining marks) folds the same as NFC.
-  EXPECT_EQ(name_key("Nguye\xCC\x82\xCC\x83n Va\xCC\x86n"), "NGUYEN VAN");
-  // Look-alike eth for Đ.
-  EXPECT_EQ(name_key("\xC3\x90\xE1\xBB\x97 Minh"), "DO MINH");
-  EXPECT_EQ(name_key("  H' Hen   Niê "), "H HEN NIE");
-  EXPECT_EQ(name_key("Ksor Y Đhăm"), "KSOR Y DHAM");
-  EXPECT_EQ(name_key("Ayŭn"), "AYUN");
-  EXPECT_EQ(name_key("NGUYEN<<VAN<DUC"), "NGUYEN VAN DUC");
-  EXPECT_EQ(name_key(""), "");
-  EXPECT_EQ(name_key("\xFF\xFE"), "");
-  // Every Vietnamese letter folds to its base.
-  EXPECT_EQ(name_key("àáảãạăằắẳẵặâầấẩẫậ"), std::string(17, 'A'));
-  EXPECT_EQ(name_key("ƯỪỨỬỮỰ"), "UUUUUU");
-  EXPECT_EQ(name_key("ơờớởỡợ ỳýỷỹỵ"), "OOOOOO YYYYY");
-}
-
 }  // namespace

@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "../support/seeded_register.hpp"
+#include "../support/sigpipe.hpp"
 #include "../support/temp_dir.hpp"
 
 namespace {
@@ -403,6 +404,7 @@ class CheckSignals : public ::testing::Test {
     ecid::MockRegisterOptions m;
     m.register_path = ecid::testing::seeded(2000, 3).string();
     m.faults.latency_ms = 60;
+    ecid::testing::ignore_sigpipe();
     mock_ = std::make_unique<ecid::MockRegisterServer>(m);
     mock_->start();
     const std::string http = "register:\n  backend: http\n  http:\n    base_url: " + mock_->base_url() +

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "ecid/text.hpp"
-#include "vietnamese_fixture.hpp"
+#include "ecid/testdata/vietnamese_fixture.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "ecid/text.hpp"
-#include "vietnamese_fixture.hpp"
+#include "ecid/testdata/vietnamese_fixture.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // type is a ConfigError naming the file, the line and the key.
 #pragma once
 
-#include <ecid/register.hpp>
+#include <ecid/fields.hpp>
 
 #include <filesystem>
 #include <map>

@@ -2,7 +2,7 @@
 // any of the adapter's code (dlopen runs static constructors).
 #pragma once
 
-#include <ecid/register.hpp>
+#include <ecid/fields.hpp>
 
 #include <cstdint>
 #include <filesystem>

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ecid/contract.h>
+#include <ecid/fields.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -14,32 +15,6 @@
 #include <vector>
 
 namespace ecid {
-
-// A set of ecid_field values; fields ids are < 128.
-class FieldSet {
- public:
-  FieldSet() = default;
-  FieldSet(std::initializer_list<uint32_t> fields) {
-    for (uint32_t f : fields) add(f);
-  }
-  void add(uint32_t f) { if (f < 128) bits_[f / 64] |= uint64_t{1} << (f % 64); }
-  bool has(uint32_t f) const { return f < 128 && (bits_[f / 64] >> (f % 64)) & 1; }
-  bool empty() const { return bits_[0] == 0 && bits_[1] == 0; }
-  bool subset_of(const FieldSet& o) const {
-    return (bits_[0] & ~o.bits_[0]) == 0 && (bits_[1] & ~o.bits_[1]) == 0;
-  }
-  FieldSet operator|(const FieldSet& o) const { FieldSet r; r.bits_[0] = bits_[0] | o.bits_[0]; r.bits_[1] = bits_[1] | o.bits_[1]; return r; }
-  FieldSet operator&(const FieldSet& o) const { FieldSet r; r.bits_[0] = bits_[0] & o.bits_[0]; r.bits_[1] = bits_[1] & o.bits_[1]; return r; }
-  bool operator==(const FieldSet&) const = default;
-  std::vector<uint32_t> list() const {
-    std::vector<uint32_t> out;
-    for (uint32_t f = 0; f < 128; ++f) if (has(f)) out.push_back(f);
-    return out;
-  }
-
- private:
-  uint64_t bits_[2] = {0, 0};
-};
 
 struct Claim {
   uint32_t field = 0;  // ecid_field

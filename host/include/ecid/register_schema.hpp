@@ -92,5 +92,7 @@ inline constexpr std::string_view kNameKeyFold = "ascii-upper-v1";
 // run of other characters (spaces, apostrophes, hyphens) becomes one space; trimmed.
 // "H' Hen Niê" → "H HEN NIE". A blocking key only: it collapses distinct names.
 std::string name_key(std::string_view utf8);
+// name_key() appended to `out` after what it holds, for writers of many rows (no allocation).
+void append_name_key(std::string_view utf8, std::string& out);
 
 }  // namespace ecid::register_schema

@@ -1,70 +1,43 @@
 // The HTTP register backend: libcurl multi interface, kept-alive connections, batching,
-// retries with backoff and jitter, an overall deadline, a circuit breaker and OAuth2
-// client-credentials tokens. See http_register.hpp for the contract and
-// docs/register-protocol.md for the wire format.
+// retries with backoff and jitter, an overall deadline, the circuit breaker (circuit_breaker.hpp)
+// and OAuth2 client-credentials tokens (token_source.hpp). See http_register.hpp for the contract
+// and docs/register-protocol.md for the wire format.
 #include <ecid/fields.hpp>
 #include <ecid/http_register.hpp>
 #include <ecid/log.hpp>
 
-#include "net/transport.hpp"
+#include "circuit_breaker.hpp"
+#include "endpoints.hpp"
+#include "exchange.hpp"
 #include "protocol.hpp"
+#include "token_source.hpp"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <atomic>
-#include <chrono>
 #include <deque>
-#include <filesystem>
 #include <mutex>
-#include <random>
 #include <stdexcept>
-#include <strings.h>
-#include <thread>
 
 namespace ecid {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using http::apply_common_options;
+using http::backoff;
+using http::BodySink;
+using http::CircuitBreaker;
+using http::Clock;
+using http::kMaxAnswerBytes;
+using http::ms_until;
+using http::TokenSource;
+using http::transport_detail;
 using std::chrono::milliseconds;
-
-constexpr size_t kMaxAnswerBytes = size_t{64} << 20;
-constexpr milliseconds kBackoffBase{50};
-constexpr milliseconds kBackoffCap{2000};
 
 void ensure_curl_global() {
   // curl_global_init is not thread-safe; the first backend opened does it once.
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-long ms_until(Clock::time_point t, Clock::time_point now) {
-  auto d = std::chrono::duration_cast<milliseconds>(t - now).count();
-  return d < 1 ? 1 : static_cast<long>(d);
-}
-
-std::string strip_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
-// --- small helpers -------------------------------------------------------------------------
-
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-std::string url_escape(CURL* c, const std::string& s) {
-  char* e = curl_easy_escape(c, s.data(), static_cast<int>(s.size()));
-  std::string out = e != nullptr ? e : "";
-  curl_free(e);
-  return out;
 }
 
 // A register-supplied detail goes into reports: cap it and mask long digit runs.
@@ -80,140 +53,11 @@ std::string clean_detail(const std::string& detail) {
   return log::redact(d);
 }
 
-size_t collect_body(char* data, size_t size, size_t count, void* user);
-
 bool is_idempotent_lookup(uint32_t kind) {
   // Every register query kind is a read: repeating it changes nothing at the register.
   return kind == ECID_Q_PERSON_BY_ID || kind == ECID_Q_PERSON_BY_LEGACY_ID ||
          kind == ECID_Q_PERSON_CANDIDATES || kind == ECID_Q_VEHICLE_BY_PLATE ||
          kind == ECID_Q_ORGANISATION_BY_CODE;
-}
-
-std::mt19937_64& jitter_rng() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng;
-}
-
-// Full jitter: uniform in [0, min(cap, base·2^attempt)] (attempt ≥ 1).
-milliseconds backoff(int attempt) {
-  long long ceiling = std::min<long long>(kBackoffCap.count(), kBackoffBase.count() << std::min(attempt, 10));
-  std::uniform_int_distribution<long long> d(0, ceiling);
-  return milliseconds(d(jitter_rng()));
-}
-
-// --- circuit breaker ---------------------------------------------------------------------
-
-class CircuitBreaker {
- public:
-  enum class Gate { Allow, Probe, Deny };
-  CircuitBreaker(int failures, int cooldown_ms) : threshold_(failures), cooldown_(cooldown_ms) {}
-
-  Gate admit(Clock::time_point now) {
-    std::lock_guard lock(mutex_);
-    switch (state_) {
-      case State::Closed: return Gate::Allow;
-      case State::Open:
-        if (now < open_until_) return Gate::Deny;
-        state_ = State::HalfOpen;
-        probe_in_flight_ = true;
-        return Gate::Probe;
-      case State::HalfOpen:
-        if (probe_in_flight_) return Gate::Deny;
-        probe_in_flight_ = true;
-        return Gate::Probe;
-    }
-    return Gate::Deny;
-  }
-  bool open_now(Clock::time_point now) {
-    std::lock_guard lock(mutex_);
-    return (state_ == State::Open && now < open_until_) || (state_ == State::HalfOpen && probe_in_flight_);
-  }
-  void success() {
-    std::lock_guard lock(mutex_);
-    if (state_ != State::Closed) log::info("population register answered again: circuit closed");
-    state_ = State::Closed;
-    failures_ = 0;
-    probe_in_flight_ = false;
-  }
-  void failure(Clock::time_point now) {
-    std::lock_guard lock(mutex_);
-    ++failures_;
-    // Open past its cool-down (a caller went ahead without a probe, e.g. to fetch a token) and
-    // failed again: open for another cool-down, as after a failed probe.
-    if (state_ != State::Closed || failures_ >= threshold_) {
-      if (state_ == State::Closed)
-        log::warn("population register failed " + std::to_string(failures_) +
-                  " times in a row: circuit open, failing fast for " + std::to_string(cooldown_.count()) + " ms");
-      state_ = State::Open;
-      open_until_ = now + cooldown_;
-      probe_in_flight_ = false;
-    }
-  }
-  // A probe that ended without an answer either way (deadline): let the next caller probe.
-  void abandon_probe() {
-    std::lock_guard lock(mutex_);
-    probe_in_flight_ = false;
-  }
-  std::string deny_detail() const {
-    return "circuit breaker open: the register failed " + std::to_string(threshold_) +
-           " or more times in a row; no request sent (retry after the " +
-           std::to_string(cooldown_.count()) + " ms cool-down)";
-  }
-
- private:
-  enum class State { Closed, Open, HalfOpen };
-  std::mutex mutex_;
-  const int threshold_;
-  const milliseconds cooldown_;
-  State state_ = State::Closed;
-  int failures_ = 0;
-  bool probe_in_flight_ = false;
-  Clock::time_point open_until_{};
-};
-
-// --- TLS and common easy-handle options -----------------------------------------------------
-
-void apply_common_options(CURL* c, const HttpRegisterConfig& cfg) {
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a register does not redirect queries
-  net::apply_proxy(c, cfg.proxy);
-  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "ecid-register-client/1");
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_body);
-  if (cfg.insecure_skip_tls_verify) {
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-  } else {
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  }
-  if (!cfg.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, cfg.ca_file.c_str());
-  if (!cfg.client_cert.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, cfg.client_cert.c_str());
-  if (!cfg.client_key.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, cfg.client_key.c_str());
-}
-
-struct BodySink {
-  std::string data;
-  bool too_big = false;
-};
-
-size_t collect_body(char* data, size_t size, size_t count, void* user) {
-  auto* sink = static_cast<BodySink*>(user);
-  size_t n = size * count;
-  if (sink->data.size() + n > kMaxAnswerBytes) {
-    sink->too_big = true;
-    return 0;  // aborts the transfer
-  }
-  sink->data.append(data, n);
-  return n;
-}
-
-std::string transport_detail(CURLcode rc, const char* error_buffer, long timeout_ms) {
-  if (rc == CURLE_OPERATION_TIMEDOUT) return "no answer from the register within " + std::to_string(timeout_ms) + " ms";
-  std::string text = error_buffer != nullptr && error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
-  return "register unreachable: " + text;
 }
 
 // Reads {"protocol":..,"error":{"code":..}} for a detail; only protocol tokens are kept.
@@ -234,149 +78,6 @@ std::string error_code_of(const std::string& body) {
   }
   return http::is_wire_token(code) ? code : std::string();
 }
-
-// --- OAuth2 client credentials --------------------------------------------------------------
-
-class TokenSource {
- public:
-  struct Token {
-    bool ok = false;
-    std::string value;  // never logged
-    std::string error;
-    // The endpoint was unreachable, slow or broken (not a refusal of the credentials): an
-    // outage of the register's front door, which counts toward the circuit breaker.
-    bool endpoint_failed = false;
-  };
-
-  TokenSource(const HttpRegisterConfig& cfg, std::string url) : cfg_(cfg), url_(std::move(url)) {}
-  ~TokenSource() {
-    if (easy_ != nullptr) curl_easy_cleanup(easy_);
-  }
-
-  // A valid token, fetched when none is cached, when the cached one is near expiry, or when
-  // it equals `rejected` (the register answered 401 to it).
-  Token get(Clock::time_point deadline, const std::string& rejected = {}) {
-    std::lock_guard lock(mutex_);
-    const auto now = Clock::now();
-    if (!token_.empty() && token_ != rejected && now < refresh_at_) return {true, token_, {}};
-    Token fresh = fetch(deadline);
-    if (fresh.ok) return fresh;
-    // Refreshing early failed but the old token has not expired: keep using it.
-    if (!token_.empty() && token_ != rejected && now < expires_at_) return {true, token_, {}};
-    return fresh;
-  }
-
- private:
-  Token fetch(Clock::time_point deadline) {
-    if (easy_ == nullptr) {
-      easy_ = curl_easy_init();
-      if (easy_ == nullptr) return {false, {}, "cannot create a libcurl handle"};
-    }
-    CURL* c = easy_;
-    std::string basic = "Authorization: Basic " +
-                        base64(url_escape(c, cfg_.client_id) + ":" + url_escape(c, cfg_.client_secret));
-    std::string last_error;
-    bool refused = false;
-    for (int attempt = 0; attempt <= cfg_.max_retries; ++attempt) {
-      auto now = Clock::now();
-      if (attempt > 0) {
-        auto wait = backoff(attempt);
-        if (now + wait >= deadline) break;
-        std::this_thread::sleep_for(wait);
-        now = Clock::now();
-      }
-      if (now >= deadline) break;
-      long timeout = std::min<long>(cfg_.timeout_ms, ms_until(deadline, now));
-      BodySink body;
-      char error[CURL_ERROR_SIZE] = {};
-      curl_slist* headers = curl_slist_append(nullptr, basic.c_str());
-      headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
-      headers = curl_slist_append(headers, "Accept: application/json");
-      curl_easy_reset(c);
-      apply_common_options(c, cfg_);
-      curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, "grant_type=client_credentials");
-      // Tokens are fetched minutes apart: do not hold a connection (and a server thread) open.
-      curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-      curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-      curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-      curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-      curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
-      curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout);
-      CURLcode rc = curl_easy_perform(c);
-      long status = 0;
-      curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-      curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
-      curl_slist_free_all(headers);
-      if (rc != CURLE_OK) {
-        last_error = "token endpoint: " + transport_detail(rc, error, timeout);
-        continue;
-      }
-      if (status == 429 || status >= 500) {
-        last_error = "token endpoint answered HTTP " + std::to_string(status);
-        continue;
-      }
-      if (status != 200) {
-        std::string code = oauth_error(body.data);
-        last_error = "token endpoint refused the client credentials (HTTP " + std::to_string(status) +
-                     (code.empty() ? "" : " " + code) + ")";
-        refused = true;
-        break;  // credentials or configuration: retrying will not help
-      }
-      std::string why;
-      if (parse_token(body.data, why)) return {true, token_, {}};
-      last_error = "token endpoint answered an unusable token response: " + why;
-    }
-    if (last_error.empty()) last_error = "no time left before the deadline to fetch an access token";
-    log::warn("cannot obtain a register access token: " + last_error);
-    return {false, {}, last_error, !refused};
-  }
-
-  static std::string oauth_error(const std::string& body) {
-    http::JsonReader in(body);
-    std::string key, code;
-    if (!in.begin_object()) return {};
-    while (in.next_key(key)) {
-      if (key == "error" && in.peek() == http::JsonReader::Type::String) in.read_string(code);
-      else in.skip_value();
-    }
-    return http::is_wire_token(code) ? code : std::string();
-  }
-
-  bool parse_token(const std::string& body, std::string& why) {
-    http::JsonReader in(body);
-    std::string key, access, type;
-    int64_t expires_in = -1;
-    if (!in.begin_object()) return (why = "not a JSON object"), false;
-    while (in.next_key(key)) {
-      if (key == "access_token") in.read_string(access);
-      else if (key == "token_type") in.read_string(type);
-      else if (key == "expires_in") in.read_int(expires_in);
-      else in.skip_value();
-    }
-    if (in.failed() || !in.at_end()) return (why = "malformed JSON"), false;
-    if (access.empty()) return (why = "no access_token"), false;
-    if (strcasecmp(type.c_str(), "bearer") != 0) return (why = "token_type is not Bearer"), false;
-    if (expires_in == 0 || expires_in < -1) return (why = "expires_in is not positive"), false;
-    if (expires_in == -1) expires_in = 60;  // RFC 6749 leaves it optional: assume a short life
-    const auto now = Clock::now();
-    const milliseconds lifetime(expires_in * 1000);
-    // Refresh a fifth of the lifetime (at most a minute) before expiry, so a request never
-    // leaves with a token that dies on the way.
-    const milliseconds margin = std::min<milliseconds>(lifetime / 5, milliseconds(60000));
-    token_ = std::move(access);
-    expires_at_ = now + lifetime;
-    refresh_at_ = expires_at_ - margin;
-    return true;
-  }
-
-  const HttpRegisterConfig& cfg_;
-  const std::string url_;
-  std::mutex mutex_;
-  CURL* easy_ = nullptr;
-  std::string token_;
-  Clock::time_point refresh_at_{}, expires_at_{};
-};
 
 // --- one lookup() call's work ------------------------------------------------------------------
 
@@ -441,15 +142,10 @@ class HttpRegister final : public RegisterBackend {
   HttpRegister(const HttpRegisterConfig& cfg, HttpRegisterHooks hooks)
       : cfg_(cfg),
         hooks_(std::move(hooks)),
-        base_(strip_slash(cfg.base_url)),
-        lookup_url_(base_ + std::string(http::kLookupPath)),
-        batch_url_(base_ + std::string(http::kBatchPath)),
+        urls_(http::endpoints_of(cfg)),
         breaker_(cfg.breaker_failures, cfg.breaker_cooldown_ms),
         batch_size_(std::clamp<size_t>(static_cast<size_t>(cfg.batch_size), 1, http::kMaxBatchQueries)) {
-    if (!cfg_.client_id.empty()) {
-      std::string token_url = cfg_.token_url.empty() ? base_ + std::string(http::kTokenPath) : cfg_.token_url;
-      tokens_ = std::make_unique<TokenSource>(cfg_, token_url);
-    }
+    if (!cfg_.client_id.empty()) tokens_ = std::make_unique<TokenSource>(cfg_, urls_.token);
   }
 
   std::string source_name() const override { return "population/http"; }
@@ -633,7 +329,7 @@ class HttpRegister final : public RegisterBackend {
       if (!token.empty()) s.headers = curl_slist_append(s.headers, ("Authorization: Bearer " + token).c_str());
       curl_easy_reset(c);
       apply_common_options(c, self.cfg_);
-      curl_easy_setopt(c, CURLOPT_URL, u.indices.size() == 1 ? self.lookup_url_.c_str() : self.batch_url_.c_str());
+      curl_easy_setopt(c, CURLOPT_URL, u.indices.size() == 1 ? self.urls_.lookup.c_str() : self.urls_.batch.c_str());
       write_request(s.request, u);
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, s.request.data());
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(s.request.size()));
@@ -961,7 +657,7 @@ class HttpRegister final : public RegisterBackend {
 
   const HttpRegisterConfig cfg_;
   const HttpRegisterHooks hooks_;
-  const std::string base_, lookup_url_, batch_url_;
+  const http::Endpoints urls_;
   CircuitBreaker breaker_;
   const size_t batch_size_;
   std::unique_ptr<TokenSource> tokens_;
@@ -970,25 +666,6 @@ class HttpRegister final : public RegisterBackend {
 };
 
 }  // namespace
-
-void validate_http_register_config(const HttpRegisterConfig& c) {
-  if (c.base_url.empty()) throw std::invalid_argument("register.http.base_url is required");
-  net::check_url(c.base_url, "register.http.base_url");
-  if (!c.token_url.empty()) net::check_url(c.token_url, "register.http.token_url");
-  net::check_proxy(c.proxy, "register.http.proxy");
-  if (!c.token_url.empty() && c.client_id.empty())
-    throw std::invalid_argument("register.http.token_url is set but register.http.client_id is not");
-  if (!c.client_id.empty() && c.client_secret.empty())
-    throw std::invalid_argument("register.http.client_id is set but register.http.client_secret is not");
-  if (!c.client_key.empty() && c.client_cert.empty())
-    throw std::invalid_argument("register.http.client_key is set but register.http.client_cert is not");
-  for (auto [key, file] : {std::pair{"ca_file", &c.ca_file}, {"client_cert", &c.client_cert}, {"client_key", &c.client_key}})
-    if (!file->empty() && !std::filesystem::is_regular_file(*file))
-      throw std::invalid_argument(std::string("register.http.") + key + ": no such file '" + *file + "'");
-  if (c.timeout_ms <= 0 || c.deadline_ms <= 0 || c.max_retries < 0 || c.concurrency <= 0 || c.batch_size <= 0 ||
-      c.breaker_failures <= 0 || c.breaker_cooldown_ms <= 0)
-    throw std::invalid_argument("register.http: timeouts, concurrency, batch size and breaker settings must be positive");
-}
 
 std::unique_ptr<RegisterBackend> open_http_register(const HttpRegisterConfig& config, HttpRegisterHooks hooks) {
   validate_http_register_config(config);

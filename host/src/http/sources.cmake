@@ -1,15 +1,12 @@
-# Remote register over HTTP (libcurl), its wire protocol and the mock register server
-# (docs/register-protocol.md).
+# Remote register over HTTP (libcurl) and its wire protocol (docs/register-protocol.md): the
+# backend, its endpoints, its circuit breaker, its OAuth2 token source and what their exchanges
+# share. The mock register server that speaks the protocol is a library of its own (host/mock).
 target_sources(ecid_host PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/http/json.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/http/protocol.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/http/http_register.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/http/mock_server.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/http/endpoints.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/http/circuit_breaker.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/http/token_source.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/http/exchange.cpp
 )
-# Debian ships cpp-httplib compiled (libcpp-httplib.so, built with OpenSSL, zlib and brotli):
-# users of its header must see the same feature macros as the library (cpp-httplib.pc), or
-# Request/Response differ in layout.
-find_library(ECID_CPP_HTTPLIB NAMES cpp-httplib REQUIRED)
-set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/src/http/mock_server.cpp PROPERTIES
-  COMPILE_DEFINITIONS "CPPHTTPLIB_OPENSSL_SUPPORT;CPPHTTPLIB_ZLIB_SUPPORT;CPPHTTPLIB_BROTLI_SUPPORT")
-target_link_libraries(ecid_host PRIVATE ${ECID_CPP_HTTPLIB} OpenSSL::SSL)

@@ -5,8 +5,9 @@
 // inject faults (latency, 5xx, connection resets, malformed bodies, a slow token endpoint).
 //
 // Runs in-process on its own threads (tests, benchmarks) or as the ecid-mock-register
-// executable. start() ignores SIGPIPE process-wide: a server must survive clients that
-// hang up, and the injected resets rely on it.
+// executable. A process serving it must ignore SIGPIPE, or a client that hangs up (and every
+// injected reset) kills it: cpp-httplib writes without MSG_NOSIGNAL. The library leaves the
+// process's signal dispositions to its owner: ecid-mock-register's main and the test fixtures.
 #pragma once
 
 #include <ecid/register.hpp>

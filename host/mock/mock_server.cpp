@@ -7,8 +7,8 @@
 
 #include <ecid/log.hpp>
 
+#include "http/protocol.hpp"
 #include "net/transport.hpp"
-#include "protocol.hpp"
 
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
@@ -22,7 +22,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <mutex>
 #include <random>
@@ -527,7 +526,6 @@ int MockRegisterServer::start() {
   Impl& m = *impl_;
   if (m.server) throw std::runtime_error("the mock register is already started");
   if (std::string why = unsafe_mock_exposure(m.options); !why.empty()) throw std::runtime_error(why);
-  std::signal(SIGPIPE, SIG_IGN);
   const MockRegisterOptions& o = m.options;
   if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
     auto tls = std::make_unique<httplib::SSLServer>(

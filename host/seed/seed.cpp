@@ -36,99 +36,6 @@
 #include <vector>
 
 namespace ecid {
-
-// ---------------------------------------------------------------------------------------------
-// Name key fold (see register_schema.hpp).
-namespace {
-
-constexpr char kFoldDrop = 1;  // combining mark: dropped
-constexpr char32_t kFoldLimit = 0x1F00;
-
-char32_t next_code_point(std::string_view s, size_t& i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b = byte(i);
-  auto continuation = [&](size_t k) { return k < s.size() && (byte(k) & 0xC0) == 0x80; };
-  if (b < 0x80) { ++i; return b; }
-  if ((b & 0xE0) == 0xC0 && continuation(i + 1)) {
-    char32_t cp = ((b & 0x1Fu) << 6) | (byte(i + 1) & 0x3Fu);
-    i += 2;
-    return cp;
-  }
-  if ((b & 0xF0) == 0xE0 && continuation(i + 1) && continuation(i + 2)) {
-    char32_t cp = ((b & 0x0Fu) << 12) | ((byte(i + 1) & 0x3Fu) << 6) | (byte(i + 2) & 0x3Fu);
-    i += 3;
-    return cp;
-  }
-  if ((b & 0xF8) == 0xF0 && continuation(i + 1) && continuation(i + 2) && continuation(i + 3)) {
-    i += 4;
-    return 0x10000;  // outside the table: a separator
-  }
-  ++i;
-  return 0xFFFD;  // invalid byte: a separator
-}
-
-struct FoldTable {
-  std::array<char, kFoldLimit> to_ascii{};  // 0 = separator
-  FoldTable() {
-    for (char c = 'a'; c <= 'z'; ++c) {
-      to_ascii[static_cast<size_t>(c)] = static_cast<char>(c - 'a' + 'A');
-      to_ascii[static_cast<size_t>(c - 'a' + 'A')] = static_cast<char>(c - 'a' + 'A');
-    }
-    for (char c = '0'; c <= '9'; ++c) to_ascii[static_cast<size_t>(c)] = c;
-    for (char32_t cp = 0x300; cp <= 0x36F; ++cp) to_ascii[cp] = kFoldDrop;
-    const std::pair<char, std::string_view> families[] = {
-        {'A', "àáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ"},
-        {'E', "èéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ"},
-        {'I', "ìíỉĩịÌÍỈĨỊ"},
-        {'O', "òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"},
-        {'U', "ùúủũụưừứửữựŭÙÚỦŨỤƯỪỨỬỮỰŬ"},
-        {'Y', "ỳýỷỹỵỲÝỶỸỴ"},
-        {'D', "đĐðÐ"},  // ð/Ð are look-alikes of đ/Đ seen in scraped data
-    };
-    for (const auto& [base, letters] : families) {
-      for (size_t i = 0; i < letters.size();) {
-        char32_t cp = next_code_point(letters, i);
-        if (cp < kFoldLimit) to_ascii[cp] = base;
-      }
-    }
-  }
-};
-
-const FoldTable& fold_table() {
-  static const FoldTable table;
-  return table;
-}
-
-void append_name_key(std::string_view utf8, std::string& out) {
-  const FoldTable& table = fold_table();
-  bool pending_space = false;
-  size_t start = out.size();
-  for (size_t i = 0; i < utf8.size();) {
-    char32_t cp = next_code_point(utf8, i);
-    char folded = cp < kFoldLimit ? table.to_ascii[cp] : 0;
-    if (folded == kFoldDrop) continue;
-    if (folded == 0) {
-      pending_space = true;
-      continue;
-    }
-    if (pending_space && out.size() > start) out += ' ';
-    pending_space = false;
-    out += folded;
-  }
-}
-
-}  // namespace
-
-namespace register_schema {
-std::string name_key(std::string_view utf8) {
-  std::string out;
-  out.reserve(utf8.size());
-  append_name_key(utf8, out);
-  return out;
-}
-}  // namespace register_schema
-
-// ---------------------------------------------------------------------------------------------
 namespace {
 
 constexpr int kReferenceYear = 2025;  // register_schema::kReferenceDate
@@ -1044,7 +951,7 @@ class Generator {
     }
     make_name(rng, shape.style, family, core.sex, core.year, row.full_name);
     row.name_key.clear();
-    append_name_key(row.full_name, row.name_key);
+    register_schema::append_name_key(row.full_name, row.name_key);
     row.other_names.clear();
     if (shape.style == NameStyle::Kinh && rng.chance(0.01)) row.other_names = rng.pick(kNicknames);
 
@@ -1213,7 +1120,7 @@ void fill_fixture(const FixtureCitizen& f, size_t index, RowText& row) {
   row.relation = "Chủ hộ";
   row.death_date = f.death_date;
   row.name_key.clear();
-  append_name_key(f.full_name, row.name_key);
+  register_schema::append_name_key(f.full_name, row.name_key);
 }
 
 constexpr size_t kBatchRows = 2048;
