@@ -57,7 +57,7 @@ inline std::optional<Finding> lookup_failure(const std::optional<Answer>& answer
                      std::string(with_default(answer->detail(), "the register could not answer"))};
     default:
       return Finding{ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                     "unexpected answer status " + std::to_string(answer->status())};
+                     cat("unexpected answer status ", std::to_string(answer->status()))};
   }
 }
 
@@ -114,7 +114,7 @@ inline std::optional<Finding> assertion_failure(const std::optional<Answer>& ans
                      std::string(with_default(answer->detail(), "the identity assertion could not be verified"))};
     default:  // NOT_FOUND and anything undefined: the assertion was not judged
       return Finding{ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                     "unexpected answer status " + std::to_string(answer->status()) + " for an identity assertion"};
+                     cat("unexpected answer status ", std::to_string(answer->status()), " for an identity assertion")};
   }
 }
 
@@ -133,15 +133,14 @@ inline Finding judge_assertion(const std::optional<Answer>& answer, std::string_
         return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, c.field, "different_person",
                 "the assertion's personal ID is not on the register"};
       return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, c.field, "mismatch",
-              "the assertion's " + std::string(field_label(c.field)) + " disagrees with the register"};
+              cat("the assertion's ", field_label(c.field), " disagrees with the register")};
     }
     const std::string_view got = trim(record.value_or_empty(ECID_F_EID_LEVEL));
     if (got.size() == 1 && !level.empty() && got[0] >= '0' && got[0] < level[0])
       return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, ECID_F_EID_LEVEL, "level_too_low",
-              "account level " + std::string(got) + " is below the level " + std::string(level) + " " +
-                  std::string(required_by) + " requires"};
+              cat("account level ", got, " is below the level ", level, " ", required_by, " requires")};
   }
-  return {ECID_FINDING_IDENTITY_VERIFIED, ECID_SEVERITY_OK, ECID_F_EID_LEVEL, "level " + std::string(level),
+  return {ECID_FINDING_IDENTITY_VERIFIED, ECID_SEVERITY_OK, ECID_F_EID_LEVEL, cat("level ", level),
           std::string(with_default(answer->detail(), "verified"))};
 }
 

@@ -47,10 +47,10 @@ struct XmlRoot {
 inline void check_document_bytes(std::string_view bytes, size_t max_bytes) {
   if (bytes.empty()) throw InvalidDocument("empty document");
   if (bytes.size() > max_bytes)
-    throw InvalidDocument("document is larger than " + byte_size(max_bytes) + " (" + std::to_string(bytes.size()) +
-                          " bytes)");
+    throw InvalidDocument(
+        cat("document is larger than ", byte_size(max_bytes), " (", std::to_string(bytes.size()), " bytes)"));
   if (const size_t nul = bytes.find('\0'); nul != std::string_view::npos)
-    throw InvalidDocument("document contains a NUL byte at offset " + std::to_string(nul));
+    throw InvalidDocument(cat("document contains a NUL byte at offset ", std::to_string(nul)));
 }
 
 namespace detail {
@@ -70,10 +70,10 @@ inline void check_element_fields(const pugi::xml_node& e, const XmlLimits& limit
   for (pugi::xml_attribute a = e.first_attribute(); a; a = a.next_attribute()) {
     const std::string_view v = a.value();
     if (v.size() > limits.max_field_bytes)
-      throw InvalidDocument("attribute '" + quoted(a.name()) + "' of " + element_path(e) + " is longer than " +
-                            byte_size(limits.max_field_bytes) + " (" + std::to_string(v.size()) + " bytes)");
+      throw InvalidDocument(cat("attribute '", quoted(a.name()), "' of ", element_path(e), " is longer than ",
+                                byte_size(limits.max_field_bytes), " (", std::to_string(v.size()), " bytes)"));
     if (!is_valid_utf8(v))
-      throw InvalidDocument("invalid UTF-8 in attribute '" + quoted(a.name()) + "' of " + element_path(e));
+      throw InvalidDocument(cat("invalid UTF-8 in attribute '", quoted(a.name()), "' of ", element_path(e)));
   }
   // Text may come in pieces (CDATA sections, text around a comment): the bound is on the whole.
   auto is_text = [](const pugi::xml_node& c) { return c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata; };
@@ -82,10 +82,11 @@ inline void check_element_fields(const pugi::xml_node& e, const XmlLimits& limit
     if (is_text(c)) text += std::string_view(c.value()).size();
   const size_t max = path_ends_with(e, limits.long_field) ? limits.max_long_field_bytes : limits.max_field_bytes;
   if (text > max)
-    throw InvalidDocument("text of " + element_path(e) + " is longer than " + byte_size(max) + " (" +
-                          std::to_string(text) + " bytes)");
+    throw InvalidDocument(cat("text of ", element_path(e), " is longer than ", byte_size(max), " (",
+                              std::to_string(text), " bytes)"));
   for (pugi::xml_node c = e.first_child(); c; c = c.next_sibling())
-    if (is_text(c) && !is_valid_utf8(c.value())) throw InvalidDocument("invalid UTF-8 in the text of " + element_path(e));
+    if (is_text(c) && !is_valid_utf8(c.value()))
+      throw InvalidDocument(cat("invalid UTF-8 in the text of ", element_path(e)));
 }
 
 }  // namespace detail
@@ -118,7 +119,7 @@ class XmlDocument {
         xml_.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_utf8);
     if (parsed.status == pugi::status_no_document_element) throw InvalidDocument("document holds no XML element");
     if (!parsed)
-      throw InvalidDocument("malformed XML at byte " + std::to_string(parsed.offset) + ": " + parsed.description());
+      throw InvalidDocument(cat("malformed XML at byte ", std::to_string(parsed.offset), ": ", parsed.description()));
     for (pugi::xml_node c = xml_.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       // pugixml accepts a second root element; XML does not.
@@ -147,12 +148,11 @@ class XmlDocument {
       if (t.name == name && t.ns == ns) return t;
     std::string roots, namespaces;  // what was expected, for the message
     for (const XmlRoot& t : types) {
-      roots += (roots.empty() ? "<" : " or <") + std::string(t.name) + "> in " + std::string(t.ns);
-      if (t.name == name) namespaces += (namespaces.empty() ? "'" : " or '") + std::string(t.ns) + "'";
+      roots += cat(roots.empty() ? "<" : " or <", t.name, "> in ", t.ns);
+      if (t.name == name) namespaces += cat(namespaces.empty() ? "'" : " or '", t.ns, "'");
     }
-    if (namespaces.empty()) throw InvalidDocument("root element is <" + quoted(name) + ">, expected " + roots);
-    throw InvalidDocument("root element <" + std::string(name) + "> is in namespace '" + quoted(ns, 128) +
-                          "', expected " + namespaces);
+    if (namespaces.empty()) throw InvalidDocument(cat("root element is <", quoted(name), ">, expected ", roots));
+    throw InvalidDocument(cat("root element <", name, "> is in namespace '", quoted(ns, 128), "', expected ", namespaces));
   }
 
   pugi::xml_document xml_;

@@ -31,13 +31,11 @@ namespace ecid::sdk {
 inline std::string id_digits_disagreement(const ecid_personal_id_info& id, std::string_view sex,
                                           std::optional<int> birth_year, std::string_view who) {
   std::string out;
-  auto add = [&](const std::string& what) { out += (out.empty() ? std::string(who) + ": " : "; ") + what; };
+  auto add = [&](const std::string& what) { out += out.empty() ? cat(who, ": ", what) : cat("; ", what); };
   if (!sex.empty() && static_cast<uint32_t>(sex[0]) != id.sex)
-    add("sex digit says " + std::string(1, static_cast<char>(id.sex)) + ", " + std::string(who) + " says " +
-        std::string(sex));
+    add(cat("sex digit says ", std::string(1, static_cast<char>(id.sex)), ", ", who, " says ", sex));
   if (birth_year && *birth_year != id.birth_year)
-    add("birth-year digits say " + std::to_string(id.birth_year) + ", " + std::string(who) + " says " +
-        std::to_string(*birth_year));
+    add(cat("birth-year digits say ", std::to_string(id.birth_year), ", ", who, " says ", std::to_string(*birth_year)));
   return out;
 }
 
@@ -93,7 +91,7 @@ inline Person read_person(const Host& host, const XmlReader& r, const pugi::xml_
   if (!info.valid) {
     p.id_unusable = true;
     p.findings.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, "",
-                          "personal ID number is not valid: " + std::string(with_default(view(info.problem), "bad structure"))});
+                          cat("personal ID number is not valid: ", with_default(view(info.problem), "bad structure"))});
     return p;
   }
   p.personal_id = std::move(digits);
@@ -116,7 +114,7 @@ struct ClaimChecks {
   bool disagreement() const { return !findings.empty(); }
   // "; full name and sex agree", for a VERIFIED detail; empty when nothing agreed.
   std::string agreed() const {
-    return agree.empty() ? std::string() : "; " + join_and(agree) + (agree.size() == 1 ? " agrees" : " agree");
+    return agree.empty() ? std::string() : cat("; ", join_and(agree), agree.size() == 1 ? " agrees" : " agree");
   }
 };
 
@@ -125,7 +123,7 @@ inline ClaimChecks check_claims(const Record& record, std::span<const uint32_t> 
   if (record.check(ECID_F_PERSONAL_ID) == ECID_CHECK_MISMATCH) {
     // Says which side disagrees with the ID's digits; the host's reason may already say so.
     std::string reason(with_default(record.check_reason(ECID_F_PERSONAL_ID), "the ID's digits disagree with the record"));
-    if (reason.rfind("register", 0) != 0) reason = "register: " + reason;
+    if (reason.rfind("register", 0) != 0) reason = cat("register: ", reason);
     c.findings.push_back({ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, "",
                           std::move(reason)});
   }
@@ -156,7 +154,7 @@ inline ClaimChecks check_claims(const Record& record, std::span<const uint32_t> 
         break;
       default:
         c.findings.push_back({ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, field, "",
-                              "unknown check outcome " + std::to_string(outcome)});
+                              cat("unknown check outcome ", std::to_string(outcome))});
         break;
     }
   }

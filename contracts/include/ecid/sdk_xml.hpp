@@ -33,7 +33,7 @@ inline std::string_view namespace_of(pugi::xml_node n) {
   const std::string_view name = n.name();
   const size_t colon = name.find(':');
   std::string attr = "xmlns";
-  if (colon != std::string_view::npos) attr += ":" + std::string(name.substr(0, colon));
+  if (colon != std::string_view::npos) attr += cat(":", name.substr(0, colon));
   for (pugi::xml_node e = n; e && e.type() == pugi::node_element; e = e.parent())
     if (pugi::xml_attribute a = e.attribute(attr.c_str())) return a.value();
   return {};
@@ -91,8 +91,8 @@ class XmlReader {
     const auto found = children(parent, local);
     if (found.empty()) return std::nullopt;
     if (found.size() > 1)
-      throw InvalidDocument(element_path(parent) + " has " + std::to_string(found.size()) + " " +
-                            std::string(local) + " elements; expected at most one");
+      throw InvalidDocument(cat(element_path(parent), " has ", std::to_string(found.size()), " ", local,
+                                " elements; expected at most one"));
     return found[0];
   }
   // Trimmed text of the one child `local`; nullopt when absent or empty.
@@ -107,7 +107,7 @@ class XmlReader {
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
       else if (c.type() == pugi::node_element)
-        throw InvalidDocument(element_path(node) + " must hold text, not elements");
+        throw InvalidDocument(cat(element_path(node), " must hold text, not elements"));
     }
     const std::string_view t = trim(text);
     if (t.empty()) return std::nullopt;
