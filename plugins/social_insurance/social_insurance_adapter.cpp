@@ -12,6 +12,9 @@
 // ECID_Q_BATCH_DUPLICATES and ECID_F_SECTOR_RECORD_ID were added in ABI 1.1.
 #define ECID_ADAPTER_ABI_MINOR 1
 #include <ecid/adapter.hpp>
+#include <ecid/sdk_answers.hpp>
+#include <ecid/sdk_document.hpp>
+#include <ecid/sdk_person.hpp>
 #include <ecid/sdk_text.hpp>
 #include <ecid/sdk_xml.hpp>
 
@@ -32,6 +35,8 @@
 namespace {
 
 using ecid::sdk::all_digits;
+using ecid::sdk::field_label;
+using ecid::sdk::Finding;
 using ecid::sdk::InvalidDocument;
 using ecid::sdk::is_valid_utf8;
 using ecid::sdk::join_and;
@@ -40,14 +45,15 @@ using ecid::sdk::namespace_of;
 using ecid::sdk::trim;
 using ecid::sdk::with_default;
 
-constexpr const char* kRoot = "ParticipantBatch";
-constexpr const char* kNamespace = "urn:ecid:social-insurance:participants:1";
+constexpr ecid::sdk::XmlRoot kBatch{"ParticipantBatch", "urn:ecid:social-insurance:participants:1"};
 constexpr std::string_view kPurpose = "social_insurance.collation";
 
 // Bounds that keep a hostile document from costing more than a real one ever needs. A chunk
 // from `ecid collate` holds at most its --chunk records; a document checked alone is smaller.
 constexpr size_t kMaxDocumentBytes = 512u << 20;
 constexpr size_t kMaxFieldBytes = 1024;
+// A field over the bound is a bad record (read_fields), not a refusal of the batch.
+constexpr ecid::sdk::XmlLimits kXmlLimits{.max_document_bytes = kMaxDocumentBytes, .max_field_bytes = 0};
 constexpr size_t kMaxRecords = 4u << 20;
 constexpr size_t kMaxOtherCodesShown = 5;
 
@@ -68,17 +74,6 @@ std::string compact_number(std::string_view s) {
     else if (c != ' ' && c != '.' && c != '-' && c != '\t') return std::string(s);
   }
   return out;
-}
-
-std::string_view field_label(uint32_t field) {
-  switch (field) {
-    case ECID_F_FULL_NAME: return "full name";
-    case ECID_F_BIRTH_DATE: return "birth date";
-    case ECID_F_SEX: return "sex";
-    case ECID_F_BIRTH_REGISTRATION_PLACE: return "birth registration place";
-    case ECID_F_PERSONAL_ID: return "personal ID";
-    default: return "field";
-  }
 }
 
 // Sex as VSS systems write it: M/F, Nam/Nữ (NFC or NFD, any case), or the numeric 1 = male,
@@ -276,9 +271,7 @@ class Batch final : public ecid::sdk::Session {
   // ---- parsing ------------------------------------------------------------------------------
 
   void parse(std::string_view document) {
-    if (document.size() > kMaxDocumentBytes)
-      throw InvalidDocument("document is larger than 512 MiB (" + std::to_string(document.size()) + " bytes)");
-    if (document.find('\0') != std::string_view::npos) throw InvalidDocument("document contains a NUL byte");
+    ecid::sdk::check_document_bytes(document, kMaxDocumentBytes);
     if (document.substr(0, 3) == "\xEF\xBB\xBF") document.remove_prefix(3);
     const size_t first = document.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) throw InvalidDocument("empty document");
@@ -364,16 +357,8 @@ class Batch final : public ecid::sdk::Session {
 
   void parse_xml(std::string_view document) {
     // An encoding error is fatal in XML (a whole export in TCVN3 or VNI, say), unlike one bad CSV line.
-    if (!is_valid_utf8(document))
-      throw InvalidDocument("XML document is not valid UTF-8 (convert a legacy TCVN3/VNI export to UTF-8 first)");
-    pugi::xml_document xml;
-    const pugi::xml_parse_result parsed =
-        xml.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!parsed)
-      throw InvalidDocument("malformed XML at byte " + std::to_string(parsed.offset) + ": " + parsed.description());
-    pugi::xml_node root = xml.document_element();
-    if (local_name(root) != kRoot || namespace_of(root) != kNamespace)
-      throw InvalidDocument(std::string("root element is not <ParticipantBatch> in ") + kNamespace);
+    const ecid::sdk::XmlDocument xml(document, kXmlLimits, {kBatch});
+    const pugi::xml_node root = xml.root();
     if (const char* ref = root.attribute("batchId").value(); *ref) batch_ref_ = std::string(trim(ref).substr(0, 128));
     size_t elements = 0;
     for (pugi::xml_node n = root.first_child(); n; n = n.next_sibling()) elements += n.type() == pugi::node_element;
@@ -382,7 +367,7 @@ class Batch final : public ecid::sdk::Session {
       if (n.type() != pugi::node_element) continue;  // text and comments between records
       if (records_.size() >= kMaxRecords) throw InvalidDocument("too many records in one document");
       Participant& p = new_record();
-      if (local_name(n) != "Participant" || namespace_of(n) != kNamespace) {
+      if (local_name(n) != "Participant" || namespace_of(n) != kBatch.ns) {
         bad(p, "unexpected element <" + std::string(local_name(n).substr(0, 64)) + ">, expected <Participant>");
         continue;
       }
@@ -394,7 +379,7 @@ class Batch final : public ecid::sdk::Session {
           {"PersonalId", &RawFields::personal_id}, {"LegacyId", &RawFields::legacy_id},
           {"BirthRegistrationPlace", &RawFields::registration}};
       for (pugi::xml_node c = n.first_child(); c && problem.empty(); c = c.next_sibling()) {
-        if (c.type() != pugi::node_element || namespace_of(c) != kNamespace) continue;  // unknown: ignored
+        if (c.type() != pugi::node_element || namespace_of(c) != kBatch.ns) continue;  // unknown: ignored
         for (const auto& [name, member] : kElements) {
           if (local_name(c) != name) continue;
           if ((raw.*member).has_value()) {
@@ -517,17 +502,8 @@ class Batch final : public ecid::sdk::Session {
     p.personal_id = std::move(id);
     p.path = Path::ById;
     // The ID's digits encode sex, century and birth year: do they agree with the record itself?
-    std::vector<std::string> disagreements;
-    if (!p.sex.empty() && static_cast<uint32_t>(p.sex[0]) != info.sex)
-      disagreements.push_back("sex digit says " + std::string(1, static_cast<char>(info.sex)) + ", record says " + p.sex);
-    if (birth_year && *birth_year != info.birth_year)
-      disagreements.push_back("birth-year digits say " + std::to_string(info.birth_year) + ", record says " +
-                              std::to_string(*birth_year));
-    if (!disagreements.empty()) {
-      std::string detail = "record: ";
-      for (size_t i = 0; i < disagreements.size(); ++i) detail += (i ? "; " : "") + disagreements[i];
+    if (std::string detail = ecid::sdk::id_digits_disagreement(info, p.sex, birth_year, "record"); !detail.empty())
       p.notes.push_back({ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_F_PERSONAL_ID, std::move(detail)});
-    }
   }
 
   // ---- assessing ----------------------------------------------------------------------------
@@ -563,8 +539,7 @@ class Batch final : public ecid::sdk::Session {
   };
   struct Pending {
     Rank rank;
-    uint32_t code, severity, field;
-    std::string value, detail;
+    Finding finding;
   };
 
   void assess_record(const Participant& p, const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) {
@@ -575,15 +550,15 @@ class Batch final : public ecid::sdk::Session {
                : n.field == 0                                    ? kBadRecord
                : n.field == ECID_F_PERSONAL_ID                   ? kInvalidId
                                                                  : kInvalidField;
-      list.push_back({r, n.code, ECID_SEVERITY_ATTENTION, n.field, {}, n.detail});
+      list.push_back({r, {n.code, ECID_SEVERITY_ATTENTION, n.field, {}, n.detail}});
     }
     switch (p.path) {
       case Path::Bad:
       case Path::Unusable:
         break;
       case Path::NoSearch:
-        list.push_back({kNoIdOutcome, ECID_FINDING_NO_ID_GIVEN, ECID_SEVERITY_ATTENTION, 0, {},
-                        "no ID given, and a candidate search needs the full name and the birth date"});
+        list.push_back({kNoIdOutcome, {ECID_FINDING_NO_ID_GIVEN, ECID_SEVERITY_ATTENTION, 0, {},
+                                       "no ID given, and a candidate search needs the full name and the birth date"}});
         break;
       case Path::Candidates:
         assess_candidates(p, answers, list);
@@ -595,65 +570,26 @@ class Batch final : public ecid::sdk::Session {
     }
     std::stable_sort(list.begin(), list.end(), [](const Pending& a, const Pending& b) { return a.rank < b.rank; });
     subject_ref(p, ref_);
-    for (const Pending& f : list) out.add(f.code, f.severity, ref_, f.field, f.value, f.detail);
-  }
-
-  static bool answered_badly(const ecid::sdk::Answer& a, std::vector<Pending>& list) {
-    switch (a.status()) {
-      case ECID_ANSWER_FOUND:
-        if (a.record_count() > 0) return false;
-        list.push_back({kUnavailable, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                        "the register answered 'found' without a record"});
-        return true;
-      case ECID_ANSWER_REFUSED:
-        list.push_back({kUnavailable, ECID_FINDING_REFUSED_BY_POLICY, ECID_SEVERITY_ERROR, 0, {},
-                        std::string(with_default(a.detail(), "refused by policy"))});
-        return true;
-      case ECID_ANSWER_UNAVAILABLE:
-      case ECID_ANSWER_BAD_ANSWER:
-        list.push_back({kUnavailable, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                        std::string(with_default(a.detail(), "the register could not answer"))});
-        return true;
-      case ECID_ANSWER_NOT_FOUND:
-      case ECID_ANSWER_INVALID_KEY:
-        return false;  // handled by the caller, which knows what was looked up
-      default:
-        list.push_back({kUnavailable, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                        "unexpected answer status " + std::to_string(a.status())});
-        return true;
-    }
+    for (const Pending& f : list) out.add(ref_, f.finding);
   }
 
   void assess_lookup(const Participant& p, const ecid::sdk::Answers& answers, std::vector<Pending>& list) {
     const bool by_id = p.path == Path::ById;
     const uint32_t id_field = by_id ? ECID_F_PERSONAL_ID : ECID_F_LEGACY_ID;
     const auto answer = answer_for(answers, p.lookup_query);
-    if (!answer) {
-      list.push_back({kUnavailable, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                      "the host returned no answer for this record's look-up"});
-      return;
-    }
-    if (answered_badly(*answer, list)) return;
-    if (answer->status() == ECID_ANSWER_NOT_FOUND) {
-      list.push_back({kNotFound, ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, id_field, {},
-                      by_id ? "no person with this personal ID on the register"
-                            : "no person with this legacy ID on the register"});
-      return;
-    }
-    if (answer->status() == ECID_ANSWER_INVALID_KEY) {
-      list.push_back({kInvalidId, ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, id_field, {},
-                      std::string(with_default(answer->detail(), "the register says this ID cannot exist"))});
-      return;
-    }
+    if (auto f = ecid::sdk::lookup_failure(answer, "the host returned no answer for this record's look-up"))
+      return list.push_back({kUnavailable, std::move(*f)});
+    if (auto f = ecid::sdk::person_not_found(*answer, id_field))
+      return list.push_back({answer->status() == ECID_ANSWER_NOT_FOUND ? kNotFound : kInvalidId, std::move(*f)});
     if (answer->record_count() > 1) {
-      list.push_back({kNotFound, ECID_FINDING_AMBIGUOUS, ECID_SEVERITY_ATTENTION, id_field, {},
-                      "the register holds " + std::to_string(answer->record_count()) +
-                          " people with this ID; not decided"});
+      list.push_back({kNotFound, {ECID_FINDING_AMBIGUOUS, ECID_SEVERITY_ATTENTION, id_field, {},
+                                  "the register holds " + std::to_string(answer->record_count()) +
+                                      " people with this ID; not decided"}});
       return;
     }
     const ecid::sdk::Record record = answer->record(0);
     const bool attention_before = std::any_of(list.begin(), list.end(), [](const Pending& f) {
-      return f.severity != ECID_SEVERITY_OK;
+      return f.finding.severity != ECID_SEVERITY_OK;
     });
     std::vector<std::string_view> agree, no_value;
     bool year_only = false, disagreement = false;
@@ -674,21 +610,21 @@ class Batch final : public ecid::sdk::Session {
           break;
         case ECID_CHECK_MISMATCH:
           disagreement = true;
-          list.push_back({kMismatch, ECID_FINDING_MISMATCH, ECID_SEVERITY_ATTENTION, field, {},
-                          std::string(field_label(field)) + ": " + std::string(with_default(reason, "differs from the register"))});
+          list.push_back({kMismatch, {ECID_FINDING_MISMATCH, ECID_SEVERITY_ATTENTION, field, {},
+                                      std::string(field_label(field)) + ": " + std::string(with_default(reason, "differs from the register"))}});
           break;
         case ECID_CHECK_NEEDS_REVIEW:
           disagreement = true;
-          list.push_back({kLoose, ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, field, {},
-                          std::string(field_label(field)) + ": " + std::string(with_default(reason, "agrees only loosely"))});
+          list.push_back({kLoose, {ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, field, {},
+                                   std::string(field_label(field)) + ": " + std::string(with_default(reason, "agrees only loosely"))}});
           break;
         case ECID_CHECK_NO_VALUE:
           no_value.push_back(field_label(field));
           break;
         default:
           disagreement = true;
-          list.push_back({kLoose, ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, field, {},
-                          "unknown check outcome " + std::to_string(outcome)});
+          list.push_back({kLoose, {ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, field, {},
+                                   "unknown check outcome " + std::to_string(outcome)}});
       }
     }
     bool register_inconsistent = false;
@@ -696,30 +632,30 @@ class Batch final : public ecid::sdk::Session {
       register_inconsistent = true;
       std::string reason(with_default(record.check_reason(ECID_F_PERSONAL_ID), "the ID's digits disagree with the record"));
       if (reason.rfind("register", 0) != 0) reason = "register: " + reason;
-      list.push_back({kStructure, ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, {},
-                      std::move(reason)});
+      list.push_back({kStructure, {ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, {},
+                                   std::move(reason)}});
     }
     const std::string_view death = trim(record.value_or_empty(ECID_F_DEATH_DATE));
     if (!death.empty())
-      list.push_back({kDeceased, ECID_FINDING_DECEASED, ECID_SEVERITY_ATTENTION, ECID_F_DEATH_DATE, std::string(death),
-                      "the register records this person as deceased"});
+      list.push_back({kDeceased, {ECID_FINDING_DECEASED, ECID_SEVERITY_ATTENTION, ECID_F_DEATH_DATE, std::string(death),
+                                  "the register records this person as deceased"}});
     if (!by_id) {
       const std::string_view resolved = trim(record.value_or_empty(ECID_F_PERSONAL_ID));
-      list.push_back({kLegacy, ECID_FINDING_LEGACY_ID_RESOLVED, ECID_SEVERITY_OK, ECID_F_PERSONAL_ID, std::string(resolved),
-                      resolved.empty() ? "legacy ID found; the register did not disclose the personal ID"
-                                       : "legacy ID resolved to the personal ID"});
+      list.push_back({kLegacy, {ECID_FINDING_LEGACY_ID_RESOLVED, ECID_SEVERITY_OK, ECID_F_PERSONAL_ID, std::string(resolved),
+                                resolved.empty() ? "legacy ID found; the register did not disclose the personal ID"
+                                                 : "legacy ID resolved to the personal ID"}});
     }
     assess_duplicate(p, answers, list);
     const bool attention = std::any_of(list.begin(), list.end(), [](const Pending& f) {
-      return f.severity != ECID_SEVERITY_OK;
+      return f.finding.severity != ECID_SEVERITY_OK;
     });
     if (!attention && !attention_before && !disagreement && !register_inconsistent) {
       std::string detail = by_id ? "personal ID found" : "legacy ID found";
       if (!agree.empty()) detail += "; " + join_and(agree) + (agree.size() == 1 ? " agrees" : " agree");
       if (year_only) detail += "; birth date agrees on the year only";
       if (!no_value.empty()) detail += "; the register holds no " + join_and(no_value);
-      list.push_back({kVerified, ECID_FINDING_VERIFIED, ECID_SEVERITY_OK, year_only ? uint32_t{ECID_F_BIRTH_DATE} : 0u, {},
-                      std::move(detail)});
+      list.push_back({kVerified, {ECID_FINDING_VERIFIED, ECID_SEVERITY_OK, year_only ? uint32_t{ECID_F_BIRTH_DATE} : 0u, {},
+                                  std::move(detail)}});
     }
   }
 
@@ -758,9 +694,9 @@ class Batch final : public ecid::sdk::Session {
     std::string value;
     for (size_t i = 0; i < others.size() && i < kMaxOtherCodesShown; ++i) value += (i ? " " : "") + others[i];
     if (total > kMaxOtherCodesShown) value += " \xE2\x80\xA6";  // …
-    list.push_back({kDuplicate, ECID_FINDING_DUPLICATE, ECID_SEVERITY_ATTENTION, ECID_F_SECTOR_RECORD_ID, std::move(value),
-                    std::string(p.path == Path::ById ? "the same personal ID" : "the same legacy ID") + " is on " +
-                        std::to_string(total) + " other social-insurance code" + (total == 1 ? "" : "s") + " " + scope});
+    list.push_back({kDuplicate, {ECID_FINDING_DUPLICATE, ECID_SEVERITY_ATTENTION, ECID_F_SECTOR_RECORD_ID, std::move(value),
+                                 std::string(p.path == Path::ById ? "the same personal ID" : "the same legacy ID") + " is on " +
+                                     std::to_string(total) + " other social-insurance code" + (total == 1 ? "" : "s") + " " + scope}});
   }
 
   // ID → SI codes within this document, built on first use (only when the host gives no
@@ -778,19 +714,15 @@ class Batch final : public ecid::sdk::Session {
 
   void assess_candidates(const Participant& p, const ecid::sdk::Answers& answers, std::vector<Pending>& list) {
     const auto answer = answer_for(answers, p.lookup_query);
-    if (!answer) {
-      list.push_back({kUnavailable, ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                      "the host returned no answer for this record's candidate search"});
-      return;
-    }
-    if (answered_badly(*answer, list)) return;
+    if (auto f = ecid::sdk::lookup_failure(answer, "the host returned no answer for this record's candidate search"))
+      return list.push_back({kUnavailable, std::move(*f)});
     std::string searched = "full name, birth date";
     if (!p.sex.empty()) searched += ", sex";
     if (!p.registration.empty()) searched += ", birth registration place";
     if (answer->status() == ECID_ANSWER_INVALID_KEY) {
-      list.push_back({kNoIdOutcome, ECID_FINDING_NO_ID_GIVEN, ECID_SEVERITY_ATTENTION, 0, {},
-                      "no ID given; the candidate search was not possible: " +
-                          std::string(with_default(answer->detail(), "unusable claims"))});
+      list.push_back({kNoIdOutcome, {ECID_FINDING_NO_ID_GIVEN, ECID_SEVERITY_ATTENTION, 0, {},
+                                     "no ID given; the candidate search was not possible: " +
+                                         std::string(with_default(answer->detail(), "unusable claims"))}});
       return;
     }
     // A candidate stays when nothing claimed disagrees; a name equal only without diacritics is
@@ -808,14 +740,14 @@ class Batch final : public ecid::sdk::Session {
     }
     const bool truncated = !answer->detail().empty() && answer->record_count() >= 20;
     if (strong.empty()) {
-      list.push_back({kNoIdOutcome, ECID_FINDING_NO_ID_GIVEN, ECID_SEVERITY_ATTENTION, 0, {},
-                      "no ID given, and no register person agrees on " + searched});
+      list.push_back({kNoIdOutcome, {ECID_FINDING_NO_ID_GIVEN, ECID_SEVERITY_ATTENTION, 0, {},
+                                     "no ID given, and no register person agrees on " + searched}});
       return;
     }
     if (strong.size() > 1 || truncated) {
-      list.push_back({kNoIdOutcome, ECID_FINDING_AMBIGUOUS, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, {},
-                      "no ID given; " + std::string(truncated ? "more than 20" : std::to_string(strong.size())) +
-                          " register people agree on " + searched});
+      list.push_back({kNoIdOutcome, {ECID_FINDING_AMBIGUOUS, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, {},
+                                     "no ID given; " + std::string(truncated ? "more than 20" : std::to_string(strong.size())) +
+                                         " register people agree on " + searched}});
       return;
     }
     const ecid::sdk::Record r = answer->record(strong.front());
@@ -824,12 +756,12 @@ class Batch final : public ecid::sdk::Session {
     if (r.check(ECID_F_BIRTH_DATE) == ECID_CHECK_MATCH_PARTIAL) detail += " (birth date on the year only)";
     if (loose_name) detail += " (full name only without diacritics)";
     detail += ": proposed ID, needs review";
-    list.push_back({kNoIdOutcome, ECID_FINDING_PROPOSED_ID, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, std::string(pid),
-                    std::move(detail)});
+    list.push_back({kNoIdOutcome, {ECID_FINDING_PROPOSED_ID, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, std::string(pid),
+                                   std::move(detail)}});
     const std::string_view death = trim(r.value_or_empty(ECID_F_DEATH_DATE));
     if (!death.empty())
-      list.push_back({kNoIdOutcome, ECID_FINDING_DECEASED, ECID_SEVERITY_ATTENTION, ECID_F_DEATH_DATE, std::string(death),
-                      "the proposed person is recorded as deceased"});
+      list.push_back({kNoIdOutcome, {ECID_FINDING_DECEASED, ECID_SEVERITY_ATTENTION, ECID_F_DEATH_DATE, std::string(death),
+                                     "the proposed person is recorded as deceased"}});
   }
 
   const ecid::sdk::Host& host_;

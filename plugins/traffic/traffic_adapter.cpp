@@ -11,6 +11,9 @@
 // Pure function of data: no I/O, no logging of personal data. Plates are sent to the host as
 // the document writes them; the host normalises them with its plate rules.
 #include <ecid/adapter.hpp>
+#include <ecid/sdk_answers.hpp>
+#include <ecid/sdk_document.hpp>
+#include <ecid/sdk_person.hpp>
 #include <ecid/sdk_text.hpp>
 #include <ecid/sdk_xml.hpp>
 
@@ -28,30 +31,26 @@
 
 namespace {
 
-using ecid::sdk::parse_sex;
 using ecid::sdk::all_digits;
+using ecid::sdk::Finding;
 using ecid::sdk::InvalidDocument;
 using ecid::sdk::is_digit;
-using ecid::sdk::is_space;
-using ecid::sdk::is_valid_utf8;
-using ecid::sdk::join_and;
-using ecid::sdk::local_name;
-using ecid::sdk::namespace_of;
+using ecid::sdk::lookup_failure;
 using ecid::sdk::quoted;
 using ecid::sdk::trim;
 using ecid::sdk::with_default;
 using ecid::sdk::XmlReader;
 
-constexpr const char* kCameraRoot = "ViolationRecord";
-constexpr const char* kCameraNamespace = "urn:ecid:traffic:camera:1";
-constexpr const char* kRegistrationRoot = "PlateRegistration";
-constexpr const char* kRegistrationNamespace = "urn:ecid:traffic:registration:1";
+constexpr ecid::sdk::XmlRoot kCamera{"ViolationRecord", "urn:ecid:traffic:camera:1"};
+constexpr ecid::sdk::XmlRoot kRegistration{"PlateRegistration", "urn:ecid:traffic:registration:1"};
 constexpr std::string_view kCameraPurpose = "traffic.camera_notice";
 constexpr std::string_view kRegistrationPurpose = "traffic.plate_registration";
 
-constexpr size_t kMaxDocumentBytes = 1u << 20;
-constexpr size_t kMaxFieldBytes = 1024;
-constexpr size_t kMaxAssertionBytes = 16 * 1024;
+// An applicant's identity token (Assertion) is longer than any other field: the verifier's bound.
+constexpr ecid::sdk::XmlLimits kLimits{.max_document_bytes = 1u << 20,
+                                       .max_field_bytes = 1024,
+                                       .long_field = "PlateRegistration/Applicant/Assertion",
+                                       .max_long_field_bytes = 16 * 1024};
 
 // Circular 79/2024: owners are 15 or older; 15-17 with their guardian's consent.
 constexpr int kMinimumOwnerAge = 15;
@@ -202,93 +201,6 @@ Ymd vietnam_day(int64_t unix_seconds) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// XML. Namespaces and XmlReader are the SDK's (ecid/sdk_xml.hpp); the bounds are the traffic adapter's own.
-
-// Every text and attribute value bounded and valid UTF-8; iterative, so deep nesting cannot
-// exhaust the stack. `long_element` may hold up to kMaxAssertionBytes (a signed token).
-void check_every_field(const pugi::xml_node& root, std::string_view long_element = {}) {
-  pugi::xml_node n = root;
-  while (n) {
-    if (n.type() == pugi::node_element) {
-      for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
-        const std::string_view v = a.value();
-        if (v.size() > kMaxFieldBytes)
-          throw InvalidDocument("attribute '" + quoted(a.name()) + "' of " + quoted(local_name(n)) +
-                                " is longer than 1 KiB");
-        if (!is_valid_utf8(v)) throw InvalidDocument("invalid UTF-8 in attribute '" + quoted(a.name()) + "'");
-      }
-    } else if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) {
-      const std::string_view v = n.value();
-      const bool token = !long_element.empty() && local_name(n.parent()) == long_element;
-      if (v.size() > (token ? kMaxAssertionBytes : kMaxFieldBytes))
-        throw InvalidDocument("text of " + quoted(local_name(n.parent())) + " is longer than " +
-                              (token ? "16 KiB" : "1 KiB"));
-      if (!is_valid_utf8(v)) throw InvalidDocument("invalid UTF-8 in the text of " + quoted(local_name(n.parent())));
-    }
-    if (n.first_child()) {
-      n = n.first_child();
-      continue;
-    }
-    while (n && n != root && !n.next_sibling()) n = n.parent();
-    if (!n || n == root) break;
-    n = n.next_sibling();
-  }
-}
-
-pugi::xml_node parse_root(pugi::xml_document& xml, std::string_view document, const char* root_name,
-                          const char* ns) {
-  if (document.empty()) throw InvalidDocument("empty document");
-  if (document.size() > kMaxDocumentBytes) throw InvalidDocument("document larger than 1 MiB");
-  if (!is_valid_utf8(document)) throw InvalidDocument("document is not valid UTF-8");
-  const pugi::xml_parse_result parsed =
-      xml.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_utf8);
-  if (!parsed)
-    throw InvalidDocument(std::string("not well-formed XML: ") + parsed.description() + " at byte " +
-                          std::to_string(parsed.offset));
-  pugi::xml_node root = xml.document_element();
-  if (local_name(root) != root_name) throw InvalidDocument("root element is not " + std::string(root_name));
-  if (namespace_of(root) != ns)
-    throw InvalidDocument("root element " + std::string(root_name) + " is not in namespace " + ns);
-  return root;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Answers: the statuses that end a check, reported the same way for every subject.
-
-// Reports a non-FOUND status; returns true when the answer is FOUND with at least one record.
-bool usable(const std::optional<ecid::sdk::Answer>& answer, std::string_view subject, ecid::sdk::Reporter& out,
-            std::string_view what) {
-  if (!answer) {
-    out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, subject, 0, {},
-            "the host returned no answer for the " + std::string(what));
-    return false;
-  }
-  switch (answer->status()) {
-    case ECID_ANSWER_FOUND:
-      if (answer->record_count() > 0) return true;
-      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, subject, 0, {},
-              "the register answered 'found' without a record");
-      return false;
-    case ECID_ANSWER_REFUSED:
-      out.add(ECID_FINDING_REFUSED_BY_POLICY, ECID_SEVERITY_ERROR, subject, 0, {},
-              with_default(answer->detail(), "refused by policy"));
-      return false;
-    case ECID_ANSWER_UNAVAILABLE:
-    case ECID_ANSWER_BAD_ANSWER:
-      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, subject, 0, {},
-              with_default(answer->detail(), "the register could not answer"));
-      return false;
-    case ECID_ANSWER_NOT_FOUND:
-    case ECID_ANSWER_INVALID_KEY:
-      return false;  // the caller says what absence means for its subject
-    default:
-      out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, subject, 0, {},
-              "unexpected answer status " + std::to_string(answer->status()));
-      return false;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The plate history the vehicle register returns (docs/register.md): periods
 // "from..to:owner_kind:owner_id:status" oldest first, ';' between; `to` empty while current.
 
@@ -333,35 +245,13 @@ std::string commune_and_province(std::string_view address) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The applicant's identity (PlateRegistration): the checks a court makes of a party.
-
-std::string_view field_label(uint32_t field) {
-  switch (field) {
-    case ECID_F_FULL_NAME: return "full name";
-    case ECID_F_BIRTH_DATE: return "birth date";
-    case ECID_F_SEX: return "sex";
-    default: return "field";
-  }
-}
-
-struct DocumentFinding {
-  uint32_t code;
-  uint32_t severity;
-  uint32_t field;
-  std::string value;
-  std::string detail;
-};
-
-// ---------------------------------------------------------------------------------------------
 // Camera violation record.
 
 class CameraSession final : public ecid::sdk::Session {
  public:
-  CameraSession(const ecid::sdk::Host& host, std::string_view document) {
-    pugi::xml_document xml;
-    const pugi::xml_node root = parse_root(xml, document, kCameraRoot, kCameraNamespace);
-    check_every_field(root);
-    const XmlReader r(kCameraNamespace);
+  CameraSession(const ecid::sdk::Host& host, const ecid::sdk::XmlDocument& xml) {
+    const pugi::xml_node root = xml.root();
+    const XmlReader r = xml.reader();
     record_id_ = r.text(root, "RecordId").value_or("");
     if (record_id_.empty())
       findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, 0, "", "the record has no RecordId"});
@@ -425,18 +315,16 @@ class CameraSession final : public ecid::sdk::Session {
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) override {
-    for (const DocumentFinding& f : findings_) out.add(f.code, f.severity, "document", f.field, f.value, f.detail);
+    for (const Finding& f : findings_) out.add("document", f);
     if (!vehicle_query_) return;
     const auto vehicle = answers.find(*vehicle_query_);
-    if (!usable(vehicle, "vehicle", out, "plate look-up")) {
-      if (vehicle && vehicle->status() == ECID_ANSWER_NOT_FOUND)
-        out.add(ECID_FINDING_PLATE_UNKNOWN, ECID_SEVERITY_ATTENTION, "vehicle", ECID_F_PLATE, plate_,
-                "no vehicle is registered under this plate: check the camera's reading; a forged plate is possible");
-      else if (vehicle && vehicle->status() == ECID_ANSWER_INVALID_KEY)
-        out.add(ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, "vehicle", ECID_F_PLATE, quoted(plate_, 32),
-                "this plate cannot exist: " + std::string(with_default(vehicle->detail(), "impossible plate")));
-      return;
-    }
+    if (auto f = lookup_failure(vehicle, "the host returned no answer for the plate look-up")) return out.add("vehicle", *f);
+    if (vehicle->status() == ECID_ANSWER_NOT_FOUND)
+      return out.add(ECID_FINDING_PLATE_UNKNOWN, ECID_SEVERITY_ATTENTION, "vehicle", ECID_F_PLATE, plate_,
+                     "no vehicle is registered under this plate: check the camera's reading; a forged plate is possible");
+    if (vehicle->status() == ECID_ANSWER_INVALID_KEY)
+      return out.add(ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, "vehicle", ECID_F_PLATE, quoted(plate_, 32),
+                     "this plate cannot exist: " + std::string(with_default(vehicle->detail(), "impossible plate")));
     const ecid::sdk::Record record = vehicle->record(0);
     const State s = state_at_violation(record);
     if (!s.history_readable) {
@@ -506,16 +394,14 @@ class CameraSession final : public ecid::sdk::Session {
   void assess_person(const ecid::sdk::Answers& answers, const std::string& vehicle_kind, const std::string& plate,
                      const PlatePeriod& period, bool changed_since, ecid::sdk::Reporter& out) const {
     const auto owner = answers.find(*owner_query_);
-    if (!usable(owner, "owner", out, "owner look-up")) {
-      if (owner && owner->status() == ECID_ANSWER_NOT_FOUND)
-        out.add(ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, "owner", ECID_F_VEHICLE_OWNER_ID, period.owner_id,
-                "the vehicle register's owner is not on the population register");
-      else if (owner && owner->status() == ECID_ANSWER_INVALID_KEY)
-        out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "owner", ECID_F_VEHICLE_OWNER_ID, {},
-                "the vehicle register names an owner whose ID cannot exist: " +
-                    std::string(with_default(owner->detail(), "invalid ID")));
-      return;
-    }
+    if (auto f = lookup_failure(owner, "the host returned no answer for the owner look-up")) return out.add("owner", *f);
+    if (owner->status() == ECID_ANSWER_NOT_FOUND)
+      return out.add(ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, "owner", ECID_F_VEHICLE_OWNER_ID, period.owner_id,
+                     "the vehicle register's owner is not on the population register");
+    if (owner->status() == ECID_ANSWER_INVALID_KEY)
+      return out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "owner", ECID_F_VEHICLE_OWNER_ID, {},
+                     "the vehicle register names an owner whose ID cannot exist: " +
+                         std::string(with_default(owner->detail(), "invalid ID")));
     if (owner->record_count() > 1) {
       out.add(ECID_FINDING_AMBIGUOUS, ECID_SEVERITY_ATTENTION, "owner", ECID_F_VEHICLE_OWNER_ID, {},
               "the population register holds several people for the owner's ID");
@@ -558,12 +444,10 @@ class CameraSession final : public ecid::sdk::Session {
   void assess_organisation(const ecid::sdk::Answers& answers, const PlatePeriod& period, bool changed_since,
                            ecid::sdk::Reporter& out) const {
     const auto owner = answers.find(*owner_query_);
-    if (!usable(owner, "owner", out, "owner look-up")) {
-      if (owner && (owner->status() == ECID_ANSWER_NOT_FOUND || owner->status() == ECID_ANSWER_INVALID_KEY))
-        out.add(ECID_FINDING_ORGANISATION_NOT_FOUND, ECID_SEVERITY_ATTENTION, "owner", ECID_F_VEHICLE_OWNER_ID,
-                period.owner_id, "the vehicle register's owner is not in the organisation register");
-      return;
-    }
+    if (auto f = lookup_failure(owner, "the host returned no answer for the owner look-up")) return out.add("owner", *f);
+    if (owner->status() == ECID_ANSWER_NOT_FOUND || owner->status() == ECID_ANSWER_INVALID_KEY)
+      return out.add(ECID_FINDING_ORGANISATION_NOT_FOUND, ECID_SEVERITY_ATTENTION, "owner", ECID_F_VEHICLE_OWNER_ID,
+                     period.owner_id, "the vehicle register's owner is not in the organisation register");
     const ecid::sdk::Record record = owner->record(0);
     const std::string_view name = trim(record.value_or_empty(ECID_F_ORG_NAME));
     out.add(ECID_FINDING_ORGANISATION_OWNER, ECID_SEVERITY_OK, "owner", ECID_F_VEHICLE_OWNER_ID, period.owner_id,
@@ -602,7 +486,7 @@ class CameraSession final : public ecid::sdk::Session {
   std::string plate_;
   std::string colour_;
   std::string violation_day_;  // YYYY-MM-DD in Vietnam; empty when the time is unusable
-  std::vector<DocumentFinding> findings_;
+  std::vector<Finding> findings_;
   std::optional<uint32_t> vehicle_query_;
   std::optional<uint32_t> owner_query_;
   std::string owner_kind_;
@@ -613,11 +497,9 @@ class CameraSession final : public ecid::sdk::Session {
 
 class RegistrationSession final : public ecid::sdk::Session {
  public:
-  RegistrationSession(const ecid::sdk::Host& host, std::string_view document) {
-    pugi::xml_document xml;
-    const pugi::xml_node root = parse_root(xml, document, kRegistrationRoot, kRegistrationNamespace);
-    check_every_field(root, "Assertion");
-    const XmlReader r(kRegistrationNamespace);
+  RegistrationSession(const ecid::sdk::Host& host, const ecid::sdk::XmlDocument& xml) {
+    const pugi::xml_node root = xml.root();
+    const XmlReader r = xml.reader();
     application_id_ = r.text(root, "ApplicationId").value_or("");
     if (application_id_.empty())
       document_findings_.push_back(
@@ -640,22 +522,21 @@ class RegistrationSession final : public ecid::sdk::Session {
 
     const auto applicant = r.child(root, "Applicant");
     if (!applicant) throw InvalidDocument("no Applicant");
-    read_applicant(host, r, *applicant);
+    applicant_ = ecid::sdk::read_person(host, r, *applicant);
+    guardian_consent_ = r.text(*applicant, "GuardianConsent").value_or("");
+    assertion_ = ecid::sdk::without_spaces(r.text(*applicant, "Assertion").value_or(""));
   }
 
   std::string_view document_ref() const override { return application_id_; }
 
   void plan(uint32_t round, const ecid::sdk::Answers& answers, ecid::sdk::Planner& planner) override {
     if (round == 0) {
-      if (personal_id_.empty()) return;
-      std::vector<ecid::sdk::Claim> claims;
-      if (!full_name_.empty()) claims.push_back({ECID_F_FULL_NAME, full_name_});
-      if (!birth_date_.empty()) claims.push_back({ECID_F_BIRTH_DATE, birth_date_});
-      if (!sex_.empty()) claims.push_back({ECID_F_SEX, sex_});
-      person_query_ = planner.ask(ECID_Q_PERSON_BY_ID, "applicant", personal_id_, kRegistrationPurpose, claims,
-                                  kApplicantFields);
+      if (applicant_.personal_id.empty()) return;
+      person_query_ = planner.ask(ECID_Q_PERSON_BY_ID, "applicant", applicant_.personal_id, kRegistrationPurpose,
+                                  applicant_.claims(), kApplicantFields);
       if (!assertion_.empty()) {
-        const ecid::sdk::Claim bound[] = {{ECID_F_PERSONAL_ID, personal_id_}, {ECID_F_EID_LEVEL, kRegistrationEidLevel}};
+        const ecid::sdk::Claim bound[] = {{ECID_F_PERSONAL_ID, applicant_.personal_id},
+                                          {ECID_F_EID_LEVEL, kRegistrationEidLevel}};
         assertion_query_ = planner.ask(ECID_Q_EID_ASSERTION, "applicant", assertion_, kRegistrationPurpose, bound,
                                        kAssertionFields);
       }
@@ -666,25 +547,24 @@ class RegistrationSession final : public ecid::sdk::Session {
     const Identity id = identity(answers);
     if (!id.eligible) return;
     // An online application stands on its assertion: unverified, it opens nothing.
-    if (assertion_query_ && judge_assertion(answers.find(*assertion_query_)).code != ECID_FINDING_IDENTITY_VERIFIED)
-      return;
-    const ecid::sdk::Claim filter[] = {{ECID_F_VEHICLE_OWNER_ID, personal_id_},
+    if (assertion_query_ && judge_assertion(answers).code != ECID_FINDING_IDENTITY_VERIFIED) return;
+    const ecid::sdk::Claim filter[] = {{ECID_F_VEHICLE_OWNER_ID, applicant_.personal_id},
                                        {ECID_F_VEHICLE_KIND, vehicle_kind_},
                                        {ECID_F_PLATE_STATUS, "held"}};
     held_query_ = planner.ask(ECID_Q_VEHICLE_BY_PLATE, "applicant", "", kRegistrationPurpose, filter, kHeldPlateFields);
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) override {
-    for (const DocumentFinding& f : document_findings_) out.add(f.code, f.severity, "document", f.field, f.value, f.detail);
-    for (const DocumentFinding& f : applicant_findings_) out.add(f.code, f.severity, "applicant", f.field, f.value, f.detail);
-    if (personal_id_.empty()) {
-      if (!id_unusable_)
+    for (const Finding& f : document_findings_) out.add("document", f);
+    for (const Finding& f : applicant_.findings) out.add("applicant", f);
+    if (applicant_.personal_id.empty()) {
+      if (!applicant_.id_unusable)
         out.add(ECID_FINDING_NO_ID_GIVEN, ECID_SEVERITY_ATTENTION, "applicant", 0, {},
                 "the applicant gives no PersonalId: the identity cannot be checked");
       return;
     }
     assess_identity(answers, out);
-    if (assertion_query_) assess_assertion(answers, out);
+    if (assertion_query_) out.add("applicant", judge_assertion(answers));
     if (held_query_) assess_held_plates(answers, out);
   }
 
@@ -705,7 +585,7 @@ class RegistrationSession final : public ecid::sdk::Session {
     for (const ecid_field_check& c : id.record->checks())
       if (c.outcome == ECID_CHECK_MISMATCH || c.outcome == ECID_CHECK_NEEDS_REVIEW) agrees = false;
     const bool alive = trim(id.record->value_or_empty(ECID_F_DEATH_DATE)).empty();
-    id.eligible = agrees && alive && !structure_inconsistent_ && age_verdict(*id.record).old_enough;
+    id.eligible = agrees && alive && !applicant_.structure_inconsistent && age_verdict(*id.record).old_enough;
     return id;
   }
 
@@ -743,58 +623,24 @@ class RegistrationSession final : public ecid::sdk::Session {
   void assess_identity(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) const {
     if (!person_query_) return;
     const auto answer = answers.find(*person_query_);
-    if (!usable(answer, "applicant", out, "applicant's look-up")) {
-      if (answer && answer->status() == ECID_ANSWER_NOT_FOUND)
-        out.add(ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
-                "no person with this personal ID on the register");
-      else if (answer && answer->status() == ECID_ANSWER_INVALID_KEY)
-        out.add(ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
-                with_default(answer->detail(), "the register says this ID cannot exist"));
-      return;
-    }
+    if (auto f = lookup_failure(answer, "the host returned no answer for the applicant's look-up"))
+      return out.add("applicant", *f);
+    if (auto f = ecid::sdk::person_not_found(*answer, ECID_F_PERSONAL_ID)) return out.add("applicant", *f);
     if (answer->record_count() > 1) {
       out.add(ECID_FINDING_AMBIGUOUS, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
               "the register holds several people for this ID");
       return;
     }
     const ecid::sdk::Record record = answer->record(0);
-    bool disagreement = structure_inconsistent_ || !applicant_findings_.empty();
-    if (record.check(ECID_F_PERSONAL_ID) == ECID_CHECK_MISMATCH) {
-      disagreement = true;
-      std::string reason(with_default(record.check_reason(ECID_F_PERSONAL_ID), "the ID's digits disagree with the record"));
-      if (reason.rfind("register", 0) != 0) reason = "register: " + reason;
-      out.add(ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID, {},
-              reason);
-    }
-    std::vector<std::string_view> agree;
-    for (uint32_t field : {ECID_F_FULL_NAME, ECID_F_BIRTH_DATE, ECID_F_SEX}) {
-      const uint32_t outcome = record.check(field);
-      const std::string_view reason = record.check_reason(field);
-      if (outcome == ECID_CHECK_MATCH || outcome == ECID_CHECK_MATCH_PARTIAL) {
-        agree.push_back(field_label(field));
-      } else if (outcome == ECID_CHECK_MISMATCH) {
-        disagreement = true;
-        out.add(ECID_FINDING_MISMATCH, ECID_SEVERITY_ATTENTION, "applicant", field, {},
-                with_default(reason, "differs from the register"));
-      } else if (outcome == ECID_CHECK_NEEDS_REVIEW) {
-        disagreement = true;
-        out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, "applicant", field, {},
-                with_default(reason, "agrees with the register only loosely"));
-      } else if (outcome != 0 && outcome != ECID_CHECK_NO_VALUE) {
-        disagreement = true;
-        out.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, "applicant", field, {},
-                "unknown check outcome " + std::to_string(outcome));
-      }
-    }
+    const ecid::sdk::ClaimChecks checks = ecid::sdk::check_claims(record, applicant_.claimed_fields());
+    for (const Finding& f : checks.findings) out.add("applicant", f);
     const std::string_view died = trim(record.value_or_empty(ECID_F_DEATH_DATE));
     if (!died.empty())
       out.add(ECID_FINDING_DECEASED, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_DEATH_DATE, died,
               "the register records the applicant as deceased: the application cannot be theirs");
-    if (!disagreement) {
-      std::string detail = "personal ID found on the register";
-      if (!agree.empty()) detail += "; " + join_and(agree) + (agree.size() == 1 ? " agrees" : " agree");
-      out.add(ECID_FINDING_VERIFIED, ECID_SEVERITY_OK, "applicant", 0, {}, detail);
-    }
+    // What the document itself showed (all of it needs attention) also stands in the way.
+    if (!checks.disagreement() && applicant_.findings.empty())
+      out.add(ECID_FINDING_VERIFIED, ECID_SEVERITY_OK, "applicant", 0, {}, "personal ID found on the register" + checks.agreed());
     if (!died.empty()) return;
     const AgeVerdict age = age_verdict(record);
     const std::string on = " on the application day (" + ymd_text(application_day_) + ")";
@@ -816,79 +662,21 @@ class RegistrationSession final : public ecid::sdk::Session {
     }
   }
 
-  static std::string verdict_code_of(std::string_view detail) {
-    const size_t colon = detail.find(": ");
-    const std::string_view code = colon == std::string_view::npos ? std::string_view() : detail.substr(0, colon);
-    const bool snake = !code.empty() && code.size() <= 32 &&
-                       std::all_of(code.begin(), code.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
-    return snake ? std::string(code) : std::string("rejected");
-  }
-
-  struct Judgement {
-    uint32_t code;
-    uint32_t severity;
-    uint32_t field;
-    std::string value;
-    std::string detail;
-  };
-
-  // The eID verifier's answer (docs/eid.md): FOUND verified, REJECTED with "code: reason". A
-  // FOUND answer still fails when the register contradicts the token or the level is too low.
-  Judgement judge_assertion(const std::optional<ecid::sdk::Answer>& answer) const {
-    if (!answer)
-      return {ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-              "the host returned no answer for the identity assertion"};
-    switch (answer->status()) {
-      case ECID_ANSWER_FOUND:
-        break;
-      case ECID_ANSWER_REJECTED:
-      case ECID_ANSWER_INVALID_KEY:
-        return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, 0, verdict_code_of(answer->detail()),
-                std::string(with_default(answer->detail(), "the electronic identity assertion was rejected"))};
-      case ECID_ANSWER_REFUSED:
-        return {ECID_FINDING_REFUSED_BY_POLICY, ECID_SEVERITY_ERROR, 0, {},
-                std::string(with_default(answer->detail(), "refused by policy"))};
-      case ECID_ANSWER_UNAVAILABLE:
-      case ECID_ANSWER_BAD_ANSWER:
-        return {ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                std::string(with_default(answer->detail(), "the identity assertion could not be verified"))};
-      default:
-        return {ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, 0, {},
-                "unexpected answer status " + std::to_string(answer->status()) + " for an identity assertion"};
-    }
-    if (answer->record_count() > 0) {
-      const ecid::sdk::Record record = answer->record(0);
-      for (const ecid_field_check& c : record.checks()) {
-        if (c.outcome != ECID_CHECK_MISMATCH) continue;
-        if (c.field == ECID_F_PERSONAL_ID)
-          return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, "different_person",
-                  "the assertion's personal ID is not on the register"};
-        return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, c.field, "mismatch",
-                "the assertion's " + std::string(field_label(c.field)) + " disagrees with the register"};
-      }
-      const std::string_view level = trim(record.value_or_empty(ECID_F_EID_LEVEL));
-      if (level.size() == 1 && level[0] >= '0' && level[0] < kRegistrationEidLevel[0])
-        return {ECID_FINDING_IDENTITY_REJECTED, ECID_SEVERITY_ATTENTION, ECID_F_EID_LEVEL, "level_too_low",
-                "account level " + std::string(level) + " is below the level 2 registration requires"};
-    }
-    return {ECID_FINDING_IDENTITY_VERIFIED, ECID_SEVERITY_OK, ECID_F_EID_LEVEL, "level " + std::string(kRegistrationEidLevel),
-            std::string(with_default(answer->detail(), "verified"))};
-  }
-
-  void assess_assertion(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) const {
-    const Judgement j = judge_assertion(answers.find(*assertion_query_));
-    out.add(j.code, j.severity, "applicant", j.field, j.value, j.detail);
+  // The eID verifier's answer (docs/eid.md), with the register's cross-check of the token.
+  Finding judge_assertion(const ecid::sdk::Answers& answers) const {
+    return ecid::sdk::judge_assertion(answers.find(*assertion_query_), "the host returned no answer for the identity assertion",
+                                      kRegistrationEidLevel, "registration");
   }
 
   void assess_held_plates(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& out) const {
     const auto answer = answers.find(*held_query_);
-    if (!usable(answer, "applicant", out, "held-plate look-up")) {
-      if (answer && answer->status() == ECID_ANSWER_INVALID_KEY)
-        out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "applicant", 0, {},
-                "the vehicle register refused the held-plate look-up: " +
-                    std::string(with_default(answer->detail(), "invalid key")));
-      return;  // NOT_FOUND: nothing is held, a new plate is issued
-    }
+    if (auto f = lookup_failure(answer, "the host returned no answer for the held-plate look-up"))
+      return out.add("applicant", *f);
+    if (answer->status() == ECID_ANSWER_NOT_FOUND) return;  // nothing is held: a new plate is issued
+    if (answer->status() == ECID_ANSWER_INVALID_KEY)
+      return out.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "applicant", 0, {},
+                     "the vehicle register refused the held-plate look-up: " +
+                         std::string(with_default(answer->detail(), "invalid key")));
     const std::string day = ymd_text(application_day_);
     for (size_t i = 0; i < answer->record_count(); ++i) {
       const ecid::sdk::Record record = answer->record(i);
@@ -898,7 +686,7 @@ class RegistrationSession final : public ecid::sdk::Session {
       const auto history = parse_history(record.value_or_empty(ECID_F_PLATE_HISTORY));
       if (!history || history->empty()) continue;
       const PlatePeriod& current = history->back();
-      if (current.status != "held" || current.owner_id != personal_id_ || !current.to.empty()) continue;
+      if (current.status != "held" || current.owner_id != applicant_.personal_id || !current.to.empty()) continue;
       const auto since = parse_iso_day(current.from);
       if (!since) continue;
       const Ymd until{since->y + kHoldYears, since->m, since->m == 2 && since->d == 29 ? 28 : since->d};
@@ -911,65 +699,13 @@ class RegistrationSession final : public ecid::sdk::Session {
     }
   }
 
-  void read_applicant(const ecid::sdk::Host& host, const XmlReader& r, const pugi::xml_node& node) {
-    full_name_ = r.text(node, "FullName").value_or("");
-    std::optional<int> birth_year;
-    if (auto birth = r.text(node, "BirthDate")) {
-      if (auto d = host.parse_date(*birth)) {
-        birth_date_ = std::move(*birth);
-        birth_year = d->year;
-      } else {
-        applicant_findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, ECID_F_BIRTH_DATE, "",
-                                       "BirthDate is not a date in any known format; not compared"});
-      }
-    }
-    if (auto sex = r.text(node, "Sex")) {
-      if (auto s = parse_sex(*sex)) sex_ = std::string(1, *s);
-      else
-        applicant_findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, ECID_F_SEX, "",
-                                       "Sex is not M, F, Nam or N\xE1\xBB\xAF; not compared"});
-    }
-    guardian_consent_ = r.text(node, "GuardianConsent").value_or("");
-    if (auto token = r.text(node, "Assertion"))
-      for (char c : *token)
-        if (!is_space(c)) assertion_ += c;
-    if (auto id = r.text(node, "PersonalId")) {
-      std::string digits;
-      for (char c : *id)
-        if (!is_space(c)) digits += c;
-      const ecid_personal_id_info info = host.decode_personal_id(digits);
-      if (!info.valid) {
-        id_unusable_ = true;
-        const std::string problem(ecid::sdk::view(info.problem));
-        applicant_findings_.push_back({ECID_FINDING_INVALID_INPUT, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, "",
-                                       "personal ID number is not valid: " + (problem.empty() ? "bad structure" : problem)});
-        return;
-      }
-      personal_id_ = std::move(digits);
-      std::vector<std::string> disagreements;
-      if (!sex_.empty() && static_cast<uint32_t>(sex_[0]) != info.sex)
-        disagreements.push_back("sex digit says " + std::string(1, static_cast<char>(info.sex)) + ", document says " + sex_);
-      if (birth_year && *birth_year != info.birth_year)
-        disagreements.push_back("birth-year digits say " + std::to_string(info.birth_year) + ", document says " +
-                                std::to_string(*birth_year));
-      if (!disagreements.empty()) {
-        structure_inconsistent_ = true;
-        std::string detail = "document: ";
-        for (size_t i = 0; i < disagreements.size(); ++i) detail += (i ? "; " : "") + disagreements[i];
-        applicant_findings_.push_back(
-            {ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_SEVERITY_ATTENTION, ECID_F_PERSONAL_ID, "", std::move(detail)});
-      }
-    }
-  }
-
   std::string application_id_;
   Ymd application_day_;
   std::string vehicle_kind_;
-  std::string full_name_, birth_date_, sex_, personal_id_, assertion_, guardian_consent_;
-  bool id_unusable_ = false;
-  bool structure_inconsistent_ = false;
-  std::vector<DocumentFinding> document_findings_;
-  std::vector<DocumentFinding> applicant_findings_;
+  ecid::sdk::Person applicant_;
+  std::string assertion_;  // compact token, white space removed; empty when none was given
+  std::string guardian_consent_;
+  std::vector<Finding> document_findings_;
   std::optional<uint32_t> person_query_, assertion_query_, held_query_;
 };
 
@@ -979,14 +715,9 @@ class TrafficAdapter final : public ecid::sdk::Adapter {
  public:
   using ecid::sdk::Adapter::Adapter;
   std::unique_ptr<ecid::sdk::Session> open(std::string_view document) override {
-    // Route on the root element; each session parses and validates in full.
-    pugi::xml_document probe;
-    if (!document.empty() && document.size() <= kMaxDocumentBytes &&
-        probe.load_buffer(document.data(), document.size(), pugi::parse_minimal, pugi::encoding_utf8)) {
-      const pugi::xml_node root = probe.document_element();
-      if (local_name(root) == kRegistrationRoot) return std::make_unique<RegistrationSession>(host(), document);
-    }
-    return std::make_unique<CameraSession>(host(), document);
+    const ecid::sdk::XmlDocument xml(document, kLimits, {kCamera, kRegistration});
+    if (xml.type().name == kRegistration.name) return std::make_unique<RegistrationSession>(host(), xml);
+    return std::make_unique<CameraSession>(host(), xml);
   }
 };
 

@@ -86,6 +86,8 @@ class Answer {
   std::string_view detail() const { return view(a_->detail); }
   size_t record_count() const { return a_->record_count; }
   Record record(size_t i = 0) const { return Record(a_->records[i]); }
+  // The answer as the host gave it, for a member this view does not read (check struct_size).
+  const ecid_answer& raw() const { return *a_; }
 
  private:
   const ecid_answer* a_;
@@ -157,6 +159,16 @@ class Planner {
   size_t count_ = 0;
 };
 
+// A finding an adapter holds before it reports it: one it knew from the document alone, or
+// one an answer gave (ecid/sdk_answers.hpp). Reporter::add gives it its subject.
+struct Finding {
+  uint32_t code;      // ecid_finding_code
+  uint32_t severity;  // ecid_severity
+  uint32_t field = 0;
+  std::string value;
+  std::string detail;
+};
+
 // Emits findings during assess().
 class Reporter {
  public:
@@ -173,6 +185,9 @@ class Reporter {
     f.detail = str(detail);
     int32_t rc = sink_->add_finding(sink_->ctx, &f);
     if (rc != ECID_OK) throw HostFailure(rc, "host refused a finding");
+  }
+  void add(std::string_view subject_ref, const Finding& f) {
+    add(f.code, f.severity, subject_ref, f.field, f.value, f.detail);
   }
   void document_ref(std::string_view ref) {
     if (sink_->set_document_ref) sink_->set_document_ref(sink_->ctx, str(ref));

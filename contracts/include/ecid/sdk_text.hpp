@@ -64,6 +64,15 @@ inline std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
+// `s` without its white space: an identifier printed in groups ("001 085 000 101"), a token a
+// pretty-printer wrapped.
+inline std::string without_spaces(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (!is_space(c)) out += c;
+  return out;
+}
+
 // True for one or more ASCII digits; false for the empty string.
 inline bool all_digits(std::string_view s) noexcept {
   return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
@@ -80,6 +89,22 @@ inline std::string utf8_prefix(std::string_view s, size_t max) {
 // Document text quoted in a message: bounded, and never bytes that are not UTF-8.
 inline std::string quoted(std::string_view s, size_t max = 64) {
   return is_valid_utf8(s) ? utf8_prefix(s, max) : std::string("(not UTF-8)");
+}
+
+// The pieces of a message joined. It only appends: GCC 12 warns, wrongly, with -Wrestrict on an
+// inlined `"text" + std::string(...)` at -O2/-O3, which would break an adapter built with -Werror.
+template <class... Pieces>
+std::string cat(const Pieces&... pieces) {
+  std::string out;
+  (out.append(std::string_view(pieces)), ...);
+  return out;
+}
+
+// A bound as messages state it: "4 MiB", "16 KiB", "256 bytes".
+inline std::string byte_size(size_t n) {
+  if (n >= (size_t{1} << 20) && n % (size_t{1} << 20) == 0) return cat(std::to_string(n >> 20), " MiB");
+  if (n >= 1024 && n % 1024 == 0) return cat(std::to_string(n >> 10), " KiB");
+  return cat(std::to_string(n), " bytes");
 }
 
 // `s`, or `fallback` when `s` is empty (e.g. an answer's detail the host left out).

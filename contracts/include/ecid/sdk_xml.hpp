@@ -33,7 +33,7 @@ inline std::string_view namespace_of(pugi::xml_node n) {
   const std::string_view name = n.name();
   const size_t colon = name.find(':');
   std::string attr = "xmlns";
-  if (colon != std::string_view::npos) attr += ":" + std::string(name.substr(0, colon));
+  if (colon != std::string_view::npos) attr += cat(":", name.substr(0, colon));
   for (pugi::xml_node e = n; e && e.type() == pugi::node_element; e = e.parent())
     if (pugi::xml_attribute a = e.attribute(attr.c_str())) return a.value();
   return {};
@@ -53,9 +53,31 @@ inline std::vector<pugi::xml_node> children_named(const pugi::xml_node& parent, 
   return out;
 }
 
+// "CaseFiling/Parties/Party[2]/FullName": where an element is, for a message, never what it
+// holds. A name is numbered when its parent holds several elements of that name.
+inline std::string element_path(pugi::xml_node n) {
+  std::vector<std::string> parts;  // innermost first
+  for (; n && n.type() == pugi::node_element; n = n.parent()) {
+    const std::string_view name = local_name(n);
+    parts.push_back(quoted(name));
+    size_t same = 0, index = 0;
+    for (pugi::xml_node s = n.parent().first_child(); s; s = s.next_sibling()) {
+      if (s.type() != pugi::node_element || local_name(s) != name) continue;
+      ++same;
+      if (s == n) index = same;
+    }
+    if (same > 1) parts.back().append("[").append(std::to_string(index)).append("]");
+  }
+  std::string path;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    if (!path.empty()) path += '/';
+    path += *it;
+  }
+  return path;
+}
+
 // Reads the elements of one namespace, throwing InvalidDocument for a structure the format
-// forbids. Messages name elements by their local name, unquoted: check the document is UTF-8
-// first. `ns` is not copied: pass a constant.
+// forbids; messages give the element's path (element_path). `ns` is not copied: pass a constant.
 class XmlReader {
  public:
   explicit XmlReader(std::string_view ns) : ns_(ns) {}
@@ -69,8 +91,8 @@ class XmlReader {
     const auto found = children(parent, local);
     if (found.empty()) return std::nullopt;
     if (found.size() > 1)
-      throw InvalidDocument(std::string(local_name(parent)) + " has " + std::to_string(found.size()) + " " +
-                            std::string(local) + " elements; expected at most one");
+      throw InvalidDocument(cat(element_path(parent), " has ", std::to_string(found.size()), " ", local,
+                                " elements; expected at most one"));
     return found[0];
   }
   // Trimmed text of the one child `local`; nullopt when absent or empty.
@@ -85,7 +107,7 @@ class XmlReader {
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
       else if (c.type() == pugi::node_element)
-        throw InvalidDocument(std::string(local_name(node)) + " must hold text, not elements");
+        throw InvalidDocument(cat(element_path(node), " must hold text, not elements"));
     }
     const std::string_view t = trim(text);
     if (t.empty()) return std::nullopt;

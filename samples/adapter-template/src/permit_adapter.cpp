@@ -3,53 +3,46 @@
 //
 // An adapter is a pure function of data: open() parses and validates the document, plan() asks
 // the host for register look-ups, assess() turns the answers into findings. It never does I/O
-// and never logs personal data. Copy this file, rename the types, keep the shape.
+// and never logs personal data. Copy this file, rename the types, keep the shape. The SDK
+// helpers it uses are listed in docs/writing-an-adapter.md ("The SDK helpers").
 #include <ecid/adapter.hpp>
-#include <ecid/sdk_text.hpp>
+#include <ecid/sdk_answers.hpp>   // what an answer means: lookup_failure, person_not_found
+#include <ecid/sdk_document.hpp>  // taking the document in: XmlDocument, XmlLimits
+#include <ecid/sdk_person.hpp>    // what the register says of the claims: check_claims
 
 #include <pugixml.hpp>
 
-#include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
 using ecid::sdk::InvalidDocument;
-using ecid::sdk::is_valid_utf8;  // sdk_text.hpp: small text helpers every adapter needs
-using ecid::sdk::trim;
 
+constexpr ecid::sdk::XmlRoot kPermit{"PermitApplication", "urn:ecid:template:permit:1"};  // as in ECID_ADAPTER
+constexpr ecid::sdk::XmlLimits kLimits{.max_document_bytes = 1u << 20,  // a permit application is a few KiB
+                                       .max_field_bytes = 256};
 constexpr std::string_view kPurpose = "template.permit";  // declared in the manifest
-constexpr size_t kMaxDocumentBytes = 1u << 20;  // a permit application is a few KiB
-constexpr size_t kMaxFieldBytes = 256;
+constexpr uint32_t kClaimed[] = {ECID_F_FULL_NAME, ECID_F_BIRTH_DATE};
 constexpr uint32_t kWantedFields[] = {ECID_F_CURRENT_RESIDENCE};  // ⊆ manifest fields
-
-std::string text_of(const pugi::xml_node& parent, const char* name) {
-  std::string v(trim(parent.child(name).text().get()));
-  if (v.size() > kMaxFieldBytes) throw InvalidDocument(std::string(name) + " is too long");
-  return v;
-}
 
 class PermitSession final : public ecid::sdk::Session {
  public:
   PermitSession(const ecid::sdk::Host& host, std::string_view bytes) {
-    if (bytes.size() > kMaxDocumentBytes) throw InvalidDocument("document larger than 1 MiB");
-    if (!is_valid_utf8(bytes)) throw InvalidDocument("document is not UTF-8");
-    pugi::xml_document doc;
-    // No DOCTYPE handling (parse_default has none), so no entity expansion attacks.
-    const pugi::xml_parse_result parsed = doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!parsed) throw InvalidDocument(std::string("not well-formed XML: ") + parsed.description());
-    const pugi::xml_node root = doc.document_element();
-    if (std::string_view(root.name()) != "PermitApplication" ||
-        std::string_view(root.attribute("xmlns").value()) != "urn:ecid:template:permit:1")
-      throw InvalidDocument("root element is not PermitApplication{urn:ecid:template:permit:1}");
-    const pugi::xml_node applicant = root.child("Applicant");
+    // Refuses, with a one-line reason: too large, a NUL byte, not UTF-8, not well-formed XML (no
+    // DOCTYPE entities are expanded), another root element or namespace (any prefix is fine), a
+    // field over kLimits.
+    const ecid::sdk::XmlDocument xml(bytes, kLimits, {kPermit});
+    const ecid::sdk::XmlReader r = xml.reader();  // our namespace; an element given twice is refused
+    const auto applicant = r.child(xml.root(), "Applicant");
     if (!applicant) throw InvalidDocument("no Applicant element");
-    reference_ = text_of(root, "Reference");
-    personal_id_ = text_of(applicant, "PersonalId");
-    full_name_ = text_of(applicant, "FullName");
-    birth_date_ = text_of(applicant, "BirthDate");
+    reference_ = r.text(xml.root(), "Reference").value_or("");
+    personal_id_ = r.text(*applicant, "PersonalId").value_or("");
+    full_name_ = r.text(*applicant, "FullName").value_or("");
+    birth_date_ = r.text(*applicant, "BirthDate").value_or("");
     // The ID rules live in the host: one place for the whole system.
     const ecid_personal_id_info info = host.decode_personal_id(personal_id_);
     id_problem_ = info.valid ? "" : std::string(ecid::sdk::view(info.problem));
@@ -65,7 +58,6 @@ class PermitSession final : public ecid::sdk::Session {
     if (!full_name_.empty()) claims.push_back({ECID_F_FULL_NAME, full_name_});
     if (!birth_date_.empty()) claims.push_back({ECID_F_BIRTH_DATE, birth_date_});
     query_id_ = planner.ask(ECID_Q_PERSON_BY_ID, "applicant", personal_id_, kPurpose, claims, kWantedFields);
-    asked_ = true;
   }
 
   void assess(const ecid::sdk::Answers& answers, ecid::sdk::Reporter& report) override {
@@ -74,54 +66,22 @@ class PermitSession final : public ecid::sdk::Session {
                  "personal ID unusable: " + id_problem_);
       return;
     }
-    const auto answer = asked_ ? answers.find(query_id_) : std::nullopt;
-    if (!answer) {
-      report.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "applicant", 0, {}, "no answer");
-      return;
-    }
-    switch (answer->status()) {
-      case ECID_ANSWER_FOUND: break;
-      case ECID_ANSWER_NOT_FOUND:
-        report.add(ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID);
-        return;
-      case ECID_ANSWER_INVALID_KEY:
-        report.add(ECID_FINDING_ID_STRUCTURE_INCONSISTENT, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID,
-                   {}, std::string(answer->detail()));
-        return;
-      case ECID_ANSWER_REFUSED:
-        report.add(ECID_FINDING_REFUSED_BY_POLICY, ECID_SEVERITY_ERROR, "applicant", 0, {}, std::string(answer->detail()));
-        return;
-      default:  // UNAVAILABLE, BAD_ANSWER, anything newer: the check could not be done
-        report.add(ECID_FINDING_REGISTER_UNAVAILABLE, ECID_SEVERITY_ERROR, "applicant", 0, {},
-                   std::string(answer->detail()));
-        return;
-    }
-    if (answer->record_count() == 0) {
-      report.add(ECID_FINDING_ID_NOT_FOUND, ECID_SEVERITY_ATTENTION, "applicant", ECID_F_PERSONAL_ID);
-      return;
-    }
+    const auto answer = query_id_ ? answers.find(*query_id_) : std::nullopt;
+    // No answer, refused, register down, an unknown status: the check could not be done.
+    if (auto f = ecid::sdk::lookup_failure(answer, "no answer")) return report.add("applicant", *f);
+    // Nobody on the register has this ID, or the register says it cannot exist.
+    if (auto f = ecid::sdk::person_not_found(*answer, ECID_F_PERSONAL_ID)) return report.add("applicant", *f);
     const ecid::sdk::Record record = answer->record();
-    bool all_match = true;
-    for (const ecid_field_check& check : record.checks()) {
-      if (check.outcome == ECID_CHECK_MISMATCH) {
-        all_match = false;
-        report.add(ECID_FINDING_MISMATCH, ECID_SEVERITY_ATTENTION, "applicant", check.field, {},
-                   std::string(ecid::sdk::view(check.reason)));
-      } else if (check.outcome == ECID_CHECK_NEEDS_REVIEW) {
-        all_match = false;
-        report.add(ECID_FINDING_NEEDS_REVIEW, ECID_SEVERITY_ATTENTION, "applicant", check.field, {},
-                   std::string(ecid::sdk::view(check.reason)));
-      }
-    }
-    if (all_match)
+    const ecid::sdk::ClaimChecks checks = ecid::sdk::check_claims(record, kClaimed);
+    for (const ecid::sdk::Finding& f : checks.findings) report.add("applicant", f);  // MISMATCH, NEEDS_REVIEW, ...
+    if (!checks.disagreement())
       report.add(ECID_FINDING_VERIFIED, ECID_SEVERITY_OK, "applicant", ECID_F_CURRENT_RESIDENCE,
                  record.value_or_empty(ECID_F_CURRENT_RESIDENCE), "applicant verified; current residence disclosed");
   }
 
  private:
   std::string reference_, personal_id_, full_name_, birth_date_, id_problem_;
-  uint32_t query_id_ = 0;
-  bool asked_ = false;
+  std::optional<uint32_t> query_id_;
 };
 
 // Shared by every thread: open() keeps no mutable state, so it is thread-safe as the contract asks.
