@@ -1,6 +1,9 @@
 // The negative suite of the ID-token verifier, after the OpenID relying-party conformance
 // checks: every bad token must be refused, each with its own verdict.
 #include "eid_test_support.hpp"
+#include "eid/identity_service.hpp"
+
+#include <ecid/sdk_answers.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -594,6 +597,17 @@ TEST_F(EidVerifier, VerdictCodesAreDistinct) {
   for (int v = 0; v <= static_cast<int>(Verdict::KeysUnavailable); ++v)
     EXPECT_TRUE(codes.insert(verdict_code(static_cast<Verdict>(v))).second);
   EXPECT_EQ(codes.size(), 18u);
+}
+
+// Adapters read the verdict as a contract code (1.3) and name it with the SDK's table: every
+// verdict has a code, and the SDK names it as the host's reports and audit rows do.
+TEST_F(EidVerifier, VerdictCodesAreTheContractsReasonNames) {
+  for (int v = 0; v <= static_cast<int>(Verdict::KeysUnavailable); ++v) {
+    const Verdict verdict = static_cast<Verdict>(v);
+    const uint32_t reason = answer_reason_of(verdict);
+    EXPECT_NE(reason, static_cast<uint32_t>(ECID_REASON_NONE)) << verdict_code(verdict);
+    EXPECT_EQ(ecid::sdk::eid_reason_name(reason), verdict_code(verdict));
+  }
 }
 
 TEST_F(EidVerifier, UnverifiedIssuerPeeks) {

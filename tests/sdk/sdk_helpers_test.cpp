@@ -202,7 +202,14 @@ TEST(SdkText, ByteSizes) {
 
 ecid_answer answer(uint32_t status, std::string_view detail = {}, uint32_t records = 0) {
   static const ecid_record record{sizeof(ecid_record), 0, nullptr, 0, nullptr};
-  return ecid_answer{sizeof(ecid_answer), 1, 0, status, {}, ecid::sdk::str(detail), records, records ? &record : nullptr};
+  ecid_answer a{};
+  a.struct_size = sizeof a;
+  a.query_id = 1;
+  a.status = status;
+  a.detail = ecid::sdk::str(detail);
+  a.record_count = records;
+  a.records = records ? &record : nullptr;
+  return a;
 }
 
 struct Expected {
@@ -271,6 +278,20 @@ TEST(SdkAnswers, IdentityVerdictIsTheCodeBeforeTheColon) {
   EXPECT_EQ(code(std::string(33, 'a') + ": x"), "rejected");
   const ecid_answer a = answer(ECID_ANSWER_REJECTED, "replayed: used with another document");
   EXPECT_EQ(identity_verdict(Answer(a)).reason, "replayed: used with another document");
+}
+
+TEST(SdkAnswers, IdentityVerdictPrefersTheReasonCodeOfA13Host) {
+  using ecid::sdk::identity_verdict;
+  ecid_answer a = answer(ECID_ANSWER_REJECTED, "token expired 5 s ago");  // no code in the text
+  a.reason = ECID_REASON_EID_EXPIRED;
+  EXPECT_EQ(identity_verdict(a).code, "expired");
+  EXPECT_EQ(identity_verdict(a).reason, "token expired 5 s ago");
+  a.reason = ECID_REASON_EID_KEYS_UNAVAILABLE;
+  EXPECT_EQ(identity_verdict(a).code, "keys_unavailable");
+  a.reason = 999;  // a code newer than this SDK: the text decides
+  EXPECT_EQ(identity_verdict(a).code, "rejected");
+  for (uint32_t r = ECID_REASON_EID_VERIFIED; r <= ECID_REASON_EID_KEYS_UNAVAILABLE; ++r)
+    EXPECT_FALSE(ecid::sdk::eid_reason_name(r).empty()) << r;
 }
 
 TEST(SdkAnswers, AssertionFailures) {

@@ -80,11 +80,23 @@ struct IdentityVerdict {
   std::string_view reason;  // the host's one-line explanation as it gave it; may be empty
 };
 
-// The one place that knows how the host conveys the verdict. Contract 1.2: as "code: reason"
-// in the answer's detail. A structured code appended to ecid_answer later is read here, when
-// `struct_size` covers it, with this parse kept for older hosts.
+// The snake_case name of an ecid_answer_reason for an identity assertion (contract 1.3); empty
+// for a code this SDK does not know. The host's verdict codes are these names.
+inline std::string_view eid_reason_name(uint32_t reason) {
+  static constexpr std::string_view kNames[] = {
+      "",          "verified",      "level_too_low",     "expired",         "not_yet_valid",
+      "too_old",   "wrong_issuer",  "wrong_audience",    "missing_azp",     "wrong_azp",
+      "bad_nonce", "signature_invalid", "algorithm_not_allowed", "unknown_key", "malformed",
+      "oversized", "different_person",  "replayed",      "keys_unavailable"};
+  return reason < std::size(kNames) ? kNames[reason] : std::string_view();
+}
+
+// The one place that knows how the host conveys the verdict. Contract 1.3: as a code in
+// ecid_answer.reason, which a 1.2 host leaves zero (the host zero-initialises answers); then,
+// as 1.2 did, as "code: reason" in the answer's detail.
 inline IdentityVerdict identity_verdict(const ecid_answer& answer) {
   const std::string_view detail = view(answer.detail);
+  if (const std::string_view named = eid_reason_name(answer.reason); !named.empty()) return {named, detail};
   const size_t colon = detail.find(": ");
   const std::string_view code = colon == std::string_view::npos ? std::string_view() : detail.substr(0, colon);
   // Codes are short snake_case words and never personal data; anything else is not a code.

@@ -17,8 +17,10 @@ bool is_ascii(std::string_view s) {
 
 std::string with_code(Verdict verdict, const std::string& reason) { return std::string(verdict_code(verdict)) + ": " + reason; }
 
+}  // namespace
+
 // The verdict as the contract codes it (1.3): adapters need not parse the detail.
-uint32_t reason_of(Verdict verdict) {
+uint32_t answer_reason_of(Verdict verdict) {
   switch (verdict) {
     case Verdict::Verified: return ECID_REASON_EID_VERIFIED;
     case Verdict::LevelTooLow: return ECID_REASON_EID_LEVEL_TOO_LOW;
@@ -42,11 +44,13 @@ uint32_t reason_of(Verdict verdict) {
   return ECID_REASON_NONE;
 }
 
+namespace {
+
 // A verdict the service decides itself (no token check ran, or it ran and something after it
 // decided): the detail keeps the "code: reason" text that predates reason codes.
 void set_verdict(LookupResult& out, uint32_t status, Verdict verdict, const std::string& reason) {
   out.status = status;
-  out.reason = reason_of(verdict);
+  out.reason = answer_reason_of(verdict);
   out.detail = with_code(verdict, reason);
 }
 

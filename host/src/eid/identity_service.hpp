@@ -48,6 +48,9 @@ class IdentityService {
   std::string test_issuer_note_;
 };
 
+// The contract's code for a verdict (ecid_answer_reason, 1.3).
+uint32_t answer_reason_of(Verdict verdict);
+
 // The service when an issuer is configured, else null.
 std::unique_ptr<IdentityService> open_identity_service(const Config& config);
 
