@@ -1,8 +1,8 @@
 // The function table adapters call back into. Every entry is thread-safe and exception-free.
-#include <ecid/date.hpp>
+#include "adapter/service_calls.hpp"
+
 #include <ecid/loader.hpp>
 #include <ecid/log.hpp>
-#include <ecid/personal_id.hpp>
 
 #include <ctime>
 #include <string_view>
@@ -25,29 +25,10 @@ void host_log(void*, uint32_t level, ecid_str message) noexcept {
 }
 
 int32_t host_decode_personal_id(void*, ecid_str id, ecid_personal_id_info* out) noexcept {
-  if (!out || out->struct_size < sizeof(ecid_personal_id_info)) return ECID_E_ARGUMENT;
-  PersonalIdInfo info = decode_personal_id(sv(id));
-  out->valid = info.valid ? 1 : 0;
-  out->province_code = static_cast<uint32_t>(info.province_code);
-  out->sex = static_cast<uint32_t>(info.sex);
-  out->birth_year = info.birth_year;
-  out->problem = ecid_str{info.problem.data(), info.problem.size()};
-  return ECID_OK;
+  return adapter::decode_personal_id_call(id, 0, out);
 }
 
-int32_t host_parse_date(void*, ecid_str text, ecid_date* out) noexcept {
-  if (!out || out->struct_size < sizeof(ecid_date)) return ECID_E_ARGUMENT;
-  try {
-    auto d = parse_date(sv(text));
-    if (!d) return ECID_E_INVALID_DOCUMENT;
-    out->year = d->year;
-    out->month = d->month;
-    out->day = d->day;
-    return ECID_OK;
-  } catch (...) {
-    return ECID_E_INTERNAL;
-  }
-}
+int32_t host_parse_date(void*, ecid_str text, ecid_date* out) noexcept { return adapter::parse_date_call(text, 0, out); }
 
 int64_t host_now(void*) noexcept { return static_cast<int64_t>(std::time(nullptr)); }
 

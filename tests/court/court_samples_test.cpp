@@ -2,7 +2,6 @@
 // against the expected findings table in samples/court/README.md (parsed by the shared samples
 // support, so the README and the test cannot drift apart). Also the findings only the
 // environment can cause.
-#include "court_test_support.hpp"
 #include "../support/samples_support.hpp"
 
 #include <ecid/audit.hpp>
@@ -99,7 +98,7 @@ TEST_P(CourtSamples, FindingsAreThoseTheReadmeLists) {
   }();
   const Readme readme = read_readme(kSamples, false);
   for (const auto& file : sample_files(kSamples))
-    expect_readme_findings(engine, readme, file, court_test::read_file((kSamples / file).string()));
+    expect_readme_findings(engine, readme, file, ecid::testing::read_file((kSamples / file).string()));
 }
 
 // The fixtures are in every register, whatever its size and seed.
@@ -118,7 +117,7 @@ TEST_F(SeededRegisters, APersonFoundByLegacyIdIsAuditedUnderTheirPersonalId) {
   {
     ecid::Engine engine(c);
     const ecid::DocumentReport report =
-        engine.check("inheritance.xml", court_test::read_file((kSamples / "inheritance.xml").string()));
+        engine.check("inheritance.xml", ecid::testing::read_file((kSamples / "inheritance.xml").string()));
     ASSERT_TRUE(report.ok) << report.error;
     for (const auto& f : report.findings)
       if (f.code == ECID_FINDING_LEGACY_ID_RESOLVED) resolved = f.value;
@@ -152,7 +151,7 @@ TEST_F(SeededRegisters, EveryAuditRowOfAFilingCarriesItsCaseNumber) {
   for (const auto& file : sample_files(kSamples)) {
     {
       ecid::Engine engine(c);  // closing it commits the file's rows
-      ASSERT_TRUE(engine.check(file, court_test::read_file((kSamples / file).string())).ok) << file;
+      ASSERT_TRUE(engine.check(file, ecid::testing::read_file((kSamples / file).string())).ok) << file;
     }
     std::ostringstream lines;
     const uint64_t n = ecid::export_audit(c.audit_path, ecid::parse_audit_range(std::to_string(next), ""), lines);
@@ -179,7 +178,7 @@ TEST_F(SeededRegisters, FindingsLeaveOnlyAfterTheirAuditRowsAreCommitted) {
   const fs::path dir = folder() / "audit-release";
   fs::remove_all(dir);
   const ecid::Config c = shipped_config(seeded(200, 1), dir);
-  const std::string doc = court_test::read_file((kSamples / "civil_dispute.xml").string());
+  const std::string doc = ecid::testing::read_file((kSamples / "civil_dispute.xml").string());
   ecid::Engine engine(c);
   uint64_t committed = 0;
   for (int i = 1; i <= 3; ++i) {
@@ -225,7 +224,7 @@ TEST_F(CourtEnvironment, RegisterWithoutResidenceMeansPublicPosting) {
           });
       });
   ecid::Engine engine(shipped_config(reg), rewritten);
-  const auto report = engine.check("civil_dispute.xml", court_test::read_file((kSamples / "civil_dispute.xml").string()));
+  const auto report = engine.check("civil_dispute.xml", ecid::testing::read_file((kSamples / "civil_dispute.xml").string()));
   ASSERT_TRUE(report.ok) << report.error;
   for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)"}) {
     const auto fs = of_subject(report, subject);
@@ -255,7 +254,7 @@ TEST_F(CourtEnvironment, RegisterFailuresAreErrors) {
           r.records.clear();
         });
     ecid::Engine engine(shipped_config(reg), failing);
-    const auto report = engine.check("divorce.xml", court_test::read_file((kSamples / "divorce.xml").string()));
+    const auto report = engine.check("divorce.xml", ecid::testing::read_file((kSamples / "divorce.xml").string()));
     ASSERT_TRUE(report.ok) << report.error;
     for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)"}) {
       const auto fs = of_subject(report, subject);
@@ -287,7 +286,7 @@ TEST_F(CourtEnvironment, NarrowerPolicyIsRefusedBeforeAnyLookup) {
       [&](const ecid::LookupRequest&, ecid::LookupResult&) { ++lookups; });
   ecid::Engine engine(config, counting);
   const auto report =
-      engine.check("inheritance.xml", court_test::read_file((kSamples / "inheritance.xml").string()));
+      engine.check("inheritance.xml", ecid::testing::read_file((kSamples / "inheritance.xml").string()));
   ASSERT_TRUE(report.ok) << report.error;
   EXPECT_EQ(lookups, 0);
   for (const char* subject : {"party[1] (plaintiff)", "party[2] (defendant)", "party[3] (related)"}) {
@@ -304,7 +303,7 @@ TEST_F(CourtEnvironment, HostileDocumentsAreRefusedWithAReason) {
   for (const auto& e : fs::directory_iterator(data)) {
     if (e.path().extension() != ".xml") continue;
     ++seen;
-    const auto report = engine.check(e.path().filename().string(), court_test::read_file(e.path().string()));
+    const auto report = engine.check(e.path().filename().string(), ecid::testing::read_file(e.path().string()));
     EXPECT_FALSE(report.ok) << e.path();
     EXPECT_FALSE(report.error.empty()) << e.path();
     EXPECT_EQ(report.error.find('\n'), std::string::npos) << report.error;
@@ -323,7 +322,7 @@ TEST(CourtOnlineSamples, TokensAreFarFromExpiry) {
   for (const auto& file : sample_files(kSamples)) {
     if (file.rfind("online_", 0) != 0) continue;
     ++online;
-    const std::string xml = court_test::read_file((kSamples / file).string());
+    const std::string xml = ecid::testing::read_file((kSamples / file).string());
     EXPECT_NE(xml.find("Generated by scripts/make-eid-samples.sh"), std::string::npos) << file;
     const std::string token = assertion_of(xml);
     if (token.empty() || file == "online_expired.xml") continue;
@@ -345,7 +344,7 @@ TEST_F(CourtEnvironment, MakeEidSamplesScriptReproducesTheOnlineSamples) {
   const std::string command = "ECID='" + ecid_cli.string() + "' ECID_SAMPLES_OUT='" + out.string() + "' '" +
                               (fs::path(ECID_SOURCE_DIR) / "scripts/make-eid-samples.sh").string() + "' >'" +
                               (out / "log.txt").string() + "' 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << court_test::read_file((out / "log.txt").string());
+  ASSERT_EQ(std::system(command.c_str()), 0) << ecid::testing::read_file((out / "log.txt").string());
   ecid::Engine engine(shipped_config(seeded(200, 1)));
   const Readme readme = read_readme(kSamples, false);
   int reminted = 0;
@@ -354,8 +353,8 @@ TEST_F(CourtEnvironment, MakeEidSamplesScriptReproducesTheOnlineSamples) {
     const std::string file = e.path().filename().string();
     ++reminted;
     EXPECT_TRUE(fs::exists(kSamples / file)) << file << " is made by the script but not committed";
-    const std::string fresh = court_test::read_file(e.path().string());
-    const std::string committed = court_test::read_file((kSamples / file).string());
+    const std::string fresh = ecid::testing::read_file(e.path().string());
+    const std::string committed = ecid::testing::read_file((kSamples / file).string());
     // Same document around a different token (new iat, exp, sub and signature).
     const std::string fresh_token = assertion_of(fresh), committed_token = assertion_of(committed);
     std::string a = fresh, b = committed;

@@ -37,6 +37,7 @@ file(COPY ${TEMPLATE}/ DESTINATION ${WORK}/src)
 step("install the SDK into a temporary prefix" 0 ${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
 foreach(f include/ecid/contract.h include/ecid/adapter.hpp include/ecid/sdk_text.hpp include/ecid/sdk_xml.hpp
           include/ecid/sdk_document.hpp include/ecid/sdk_answers.hpp include/ecid/sdk_person.hpp
+          include/ecid/testing/adapter_harness.hpp lib/libecid_adapter_testing.a
           lib/cmake/ecid/ecidConfig.cmake
           lib/cmake/ecid/ecidConfigVersion.cmake lib/cmake/ecid/EcidAdapter.cmake lib/pkgconfig/ecid-adapter.pc
           share/ecid/ecid-adapter.map bin/ecid)

@@ -1,8 +1,9 @@
-// Adapter-level tests: the real libecid_seals.so driven through its C entry points by a fake
-// host, with constructed answers. The 63 → 34 table the adapter compiles in is checked against
-// the host's own (ecid::provinces()), province by province.
-#include "../support/adapter_harness.hpp"
+// Adapter-level tests: the real libecid_seals.so on the SDK's test harness (the host's own
+// driver), with constructed answers. The 63 → 34 table the adapter compiles in is checked
+// against the host's own (ecid::provinces()), province by province.
+#include "../support/temp_dir.hpp"
 
+#include <ecid/testing/adapter_harness.hpp>
 #include <ecid/personal_id.hpp>
 
 #include <gtest/gtest.h>
@@ -10,11 +11,11 @@
 #include <random>
 #include <set>
 
-using namespace adapter_test;
+using namespace ecid::testing;
 
 namespace {
 
-const std::string kLibrary = "libecid_seals.so";
+const std::string kLibrary = std::string(ECID_ADAPTER_DIR) + "/libecid_seals.so";
 // 2025-06-15T00:00:00Z: the day these tests' dates are written against.
 constexpr FakeClock kClock{1749945600, 2025};
 

@@ -39,7 +39,7 @@ TEST_P(SealsSamples, FindingsAreThoseTheReadmeLists) {
   ASSERT_NE(engine.adapters().find("seals"), nullptr);
   check_samples_against_readme(engine, kSamples, "seals", false);
   // The registers that answered: organisation and population, in one round.
-  const auto report = engine.check("batch.xml", adapter_test::read_file((kSamples / "seal_reregistration_batch.xml").string()));
+  const auto report = engine.check("batch.xml", ecid::testing::read_file((kSamples / "seal_reregistration_batch.xml").string()));
   EXPECT_EQ(report.rounds, 1u);
   EXPECT_EQ(rounds_text(report), "organisation, population");
 }
@@ -56,7 +56,7 @@ TEST(SealsEnvironment, RegisterFailuresAreErrorsOnEverySubject) {
     r.records.clear();
   });
   ecid::Engine engine(shipped_config(reg), failing);
-  const auto report = engine.check("new.xml", adapter_test::read_file((kSamples / "seal_new_registration.xml").string()));
+  const auto report = engine.check("new.xml", ecid::testing::read_file((kSamples / "seal_new_registration.xml").string()));
   ASSERT_TRUE(report.ok) << report.error;
   for (const char* subject : {"organisation", "representative", "filer"}) {
     const auto fs = of_subject(report, subject);
@@ -87,7 +87,7 @@ TEST(SealsEnvironment, NarrowerPolicyIsRefusedBeforeAnyLookup) {
   });
   ecid::Engine engine(config, counting);
   const auto report =
-      engine.check("batch.xml", adapter_test::read_file((kSamples / "seal_reregistration_batch.xml").string()));
+      engine.check("batch.xml", ecid::testing::read_file((kSamples / "seal_reregistration_batch.xml").string()));
   ASSERT_TRUE(report.ok) << report.error;
   EXPECT_EQ(organisation_lookups, 0);
   for (int i = 1; i <= 5; ++i) {

@@ -3,7 +3,7 @@
 // tests/traffic, tests/seals and tests/court.
 #pragma once
 
-#include "adapter_harness.hpp"
+#include "temp_dir.hpp"
 #include "readme_table.hpp"
 #include "seeded_register.hpp"
 
@@ -32,6 +32,7 @@ namespace fs = std::filesystem;
 
 using ecid::testing::folder;
 using ecid::testing::markdown_table;
+using ecid::testing::read_file;
 using ecid::testing::seeded;
 using ecid::testing::trim;
 
@@ -103,7 +104,7 @@ struct Readme {
 };
 
 inline Readme read_readme(const fs::path& samples, bool with_rounds) {
-  const std::string text = adapter_test::read_file((samples / "README.md").string());
+  const std::string text = read_file((samples / "README.md").string());
   Readme r;
   for (const auto& row : markdown_table(text, "| file | document ref |")) {
     if (row.size() < (with_rounds ? 4u : 3u)) throw std::runtime_error("short row in the samples table");
@@ -247,7 +248,7 @@ inline void check_samples_against_readme(ecid::Engine& engine, const fs::path& s
   const Readme readme = read_readme(samples, with_rounds);
   for (const auto& file : sample_files(samples)) {
     SCOPED_TRACE(file);
-    check_report_against_readme(engine.check(file, adapter_test::read_file(samples / file)), readme, file, adapter);
+    check_report_against_readme(engine.check(file, read_file(samples / file)), readme, file, adapter);
   }
 }
 

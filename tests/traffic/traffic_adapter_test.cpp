@@ -1,7 +1,9 @@
-// Adapter-level tests: the real libecid_traffic.so, driven round by round through its C entry
-// points by a fake host. No register, no engine: every answer is constructed here, so the tests
-// reach the statuses a healthy register never gives (eID not wired, owner missing, …).
-#include "../support/adapter_harness.hpp"
+// Adapter-level tests: the real libecid_traffic.so, driven round by round on the SDK's test
+// harness (the host's own driver). No register, no engine: every answer is constructed here, so
+// the tests reach the statuses a healthy register never gives (eID not wired, owner missing, …).
+#include "../support/temp_dir.hpp"
+
+#include <ecid/testing/adapter_harness.hpp>
 
 #include <gtest/gtest.h>
 
@@ -9,11 +11,11 @@
 #include <random>
 #include <thread>
 
-using namespace adapter_test;
+using namespace ecid::testing;
 
 namespace {
 
-const std::string kLibrary = "libecid_traffic.so";
+const std::string kLibrary = std::string(ECID_ADAPTER_DIR) + "/libecid_traffic.so";
 // 2025-06-15T00:00:00Z: the day these tests' dates are written against.
 constexpr FakeClock kClock{1749945600, 2025};
 

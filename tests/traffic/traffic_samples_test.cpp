@@ -18,7 +18,7 @@ const fs::path kSamples = fs::path(ECID_SOURCE_DIR) / "samples/traffic";
 class TrafficSamples : public ::testing::TestWithParam<std::pair<uint64_t, uint64_t>> {};
 
 ecid::DocumentReport check(ecid::Engine& engine, const std::string& file) {
-  return engine.check(file, adapter_test::read_file((kSamples / file).string()));
+  return engine.check(file, ecid::testing::read_file((kSamples / file).string()));
 }
 
 std::shared_ptr<ecid::RegisterBackend> embedded(const fs::path& p) {
@@ -309,7 +309,7 @@ TEST(TrafficAudit, AKeylessPlateLookupIsAuditedUnderTheOwner) {
   c.audit_path = dir / "audit.db";
   c.audit_key_file = dir / "audit.key";
   c.audit_anchor_file = dir / "audit.anchors";
-  const std::string sample = adapter_test::read_file((kSamples / "registration_motorbike.xml").string());
+  const std::string sample = ecid::testing::read_file((kSamples / "registration_motorbike.xml").string());
   std::smatch m;
   ASSERT_TRUE(std::regex_search(sample, m, std::regex("<PersonalId>([0-9]{12})</PersonalId>")));
   const std::string owner = m[1];
