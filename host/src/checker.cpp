@@ -73,9 +73,9 @@ class EngineAnswerer : public adapter::HostAnswerer {
 // What was asked and who answered, round by round, for the report.
 void trace_queries(const adapter::Session& session, DocumentReport& report) {
   for (const adapter::Round& round : session.rounds())
-    for (size_t i = 0; i < round.queries().size() && round.first_answer() + i < session.answer_count(); ++i) {
+    for (size_t i = 0; i < session.answers_of(round).size(); ++i) {
       const adapter::Query& q = round.queries()[i];
-      const adapter::Answer& a = session.answer(round.first_answer() + i);
+      const adapter::Answer& a = session.answers_of(round)[i];
       QueryTrace t;
       t.id = q.id;
       t.round = q.round;

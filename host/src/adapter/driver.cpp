@@ -58,12 +58,14 @@ std::string Session::open(std::string_view document) {
 const std::vector<ecid_answer>& Session::views() {
   if (!views_stale_) return c_answers_;
   views_stale_ = false;
-  size_t n_values = 0, n_checks = 0, n_records = 0;
-  for (const Answer& a : answers_) {
-    n_records += a.records.size();
-    for (const RegisterRecord& r : a.records) n_values += r.values.size();
-    for (const auto& c : a.checks) n_checks += c.size();
-  }
+  size_t n_values = 0, n_checks = 0, n_records = 0, n_answers = 0;
+  for (const std::vector<Answer>& round : answers_)
+    for (const Answer& a : round) {
+      ++n_answers;
+      n_records += a.records.size();
+      for (const RegisterRecord& r : a.records) n_values += r.values.size();
+      for (const auto& c : a.checks) n_checks += c.size();
+    }
   c_values_.clear();
   c_checks_.clear();
   c_records_.clear();
@@ -72,36 +74,42 @@ const std::vector<ecid_answer>& Session::views() {
   c_values_.reserve(n_values);
   c_checks_.reserve(n_checks);
   c_records_.reserve(n_records);
-  c_answers_.reserve(answers_.size());
-  for (const Answer& a : answers_) {
-    const size_t first_record = c_records_.size();
-    for (size_t i = 0; i < a.records.size(); ++i) {
-      const size_t v0 = c_values_.size(), c0 = c_checks_.size();
-      for (const auto& [f, v] : a.records[i].values) c_values_.push_back({sizeof(ecid_field_value), f, cs(v)});
-      if (i < a.checks.size())
-        for (const FieldCheck& c : a.checks[i]) c_checks_.push_back({sizeof(ecid_field_check), c.field, c.outcome, cs(c.reason)});
-      c_records_.push_back({sizeof(ecid_record), static_cast<uint32_t>(c_values_.size() - v0), c_values_.data() + v0,
-                            static_cast<uint32_t>(c_checks_.size() - c0), c_checks_.data() + c0});
+  c_answers_.reserve(n_answers);
+  for (const std::vector<Answer>& round : answers_)
+    for (const Answer& a : round) {
+      const size_t first_record = c_records_.size();
+      for (size_t i = 0; i < a.records.size(); ++i) {
+        const size_t v0 = c_values_.size(), c0 = c_checks_.size();
+        for (const auto& [f, v] : a.records[i].values) c_values_.push_back({sizeof(ecid_field_value), f, cs(v)});
+        if (i < a.checks.size())
+          for (const FieldCheck& c : a.checks[i]) c_checks_.push_back({sizeof(ecid_field_check), c.field, c.outcome, cs(c.reason)});
+        c_records_.push_back({sizeof(ecid_record), static_cast<uint32_t>(c_values_.size() - v0), c_values_.data() + v0,
+                              static_cast<uint32_t>(c_checks_.size() - c0), c_checks_.data() + c0});
+      }
+      ecid_answer v{};
+      v.struct_size = sizeof(ecid_answer);
+      v.query_id = a.query_id;
+      v.round = a.round;
+      v.status = a.status;
+      v.source = cs(a.source);
+      v.detail = cs(a.detail);
+      v.record_count = static_cast<uint32_t>(a.records.size());
+      v.records = a.records.empty() ? nullptr : c_records_.data() + first_record;
+      v.reason = a.reason;
+      c_answers_.push_back(v);
     }
-    ecid_answer v{};
-    v.struct_size = sizeof(ecid_answer);
-    v.query_id = a.query_id;
-    v.round = a.round;
-    v.status = a.status;
-    v.source = cs(a.source);
-    v.detail = cs(a.detail);
-    v.record_count = static_cast<uint32_t>(a.records.size());
-    v.records = a.records.empty() ? nullptr : c_records_.data() + first_record;
-    v.reason = a.reason;
-    c_answers_.push_back(v);
-  }
   return c_answers_;
 }
 
 std::string Session::plan() {
   Round& round = rounds_.emplace_back();
   round.number_ = static_cast<uint32_t>(rounds_.size() - 1);
-  round.first_answer_ = answers_.size();
+  // Batches plan a few queries per record: growing these one by one moved them all again.
+  const size_t expected = round.number_ == 0 ? limits_.expected_queries : rounds_[round.number_ - 1].queries_.size();
+  round.queries_.reserve(expected);
+  round.claims_.reserve(4 * expected);
+  round.fields_.reserve(2 * expected);
+  round.subjects_.reserve(24 * expected);
   const std::vector<ecid_answer>& answers = views();
   codes_.plan = binding_.descriptor->plan(session_, round.number_, answers.data(), static_cast<uint32_t>(answers.size()),
                                           &plan_sink_, &report_sink_);
@@ -117,15 +125,13 @@ std::string Session::run(Answerer& answerer) {
     if (round.number() >= ECID_MAX_ROUNDS)
       return adapter_name_ + " adapter asked for more than " + std::to_string(ECID_MAX_ROUNDS) + " rounds";
     if (std::string why = answerer.before_round(*this, round); !why.empty()) return why;
-    std::vector<Answer> answers(round.queries().size());
+    std::vector<Answer>& answers = answers_.emplace_back(round.queries().size());
     answerer.answer(*this, round, answers);
     for (size_t i = 0; i < answers.size(); ++i) {
       answers[i].query_id = round.queries()[i].id;
       answers[i].round = round.number();
-      answers_.push_back(std::move(answers[i]));
     }
     views_stale_ = true;
-    ++rounds_answered_;
   }
   findings_.clear();
   const std::vector<ecid_answer>& answers = views();

@@ -26,6 +26,7 @@ namespace ecid::adapter {
 struct Limits {
   size_t max_queries = 20000;
   size_t max_findings = 50000;
+  size_t expected_queries = 0;  // a sizing hint for a round (a batch: a few per record)
 };
 
 // A query as the adapter planned it. Its claims and subject reference live in its Round.
@@ -58,12 +59,10 @@ class Round {
   std::string_view subject_of(const Query& q) const {
     return std::string_view(subjects_).substr(q.subject_begin, q.subject_size);
   }
-  size_t first_answer() const { return first_answer_; }  // index of its first answer in the session
 
  private:
   friend class Session;
   uint32_t number_ = 0;
-  size_t first_answer_ = 0;
   std::vector<Query> queries_;
   std::vector<Claim> claims_;
   std::vector<uint32_t> fields_;
@@ -117,9 +116,11 @@ class Session {
   const std::string& purpose(uint32_t index) const { return purposes_[index]; }
   const std::string& document_ref() const { return document_ref_; }
   const std::deque<Round>& rounds() const { return rounds_; }
-  const Answer& answer(size_t index) const { return answers_[index]; }
-  size_t answer_count() const { return answers_.size(); }
-  uint32_t rounds_answered() const { return rounds_answered_; }
+  // A round's answers, in the order of its queries; empty for a round not answered.
+  std::span<const Answer> answers_of(const Round& round) const {
+    return round.number() < answers_.size() ? std::span<const Answer>(answers_[round.number()]) : std::span<const Answer>();
+  }
+  uint32_t rounds_answered() const { return static_cast<uint32_t>(answers_.size()); }
   std::vector<Finding>& findings() { return findings_; }
 
   // What the adapter's functions returned (the conformance kit judges them), and its last
@@ -158,8 +159,8 @@ class Session {
   uint32_t next_query_id_ = 1;
   std::deque<Round> rounds_;
   std::vector<std::string> purposes_;  // distinct purposes named so far
-  std::deque<Answer> answers_;         // the views point into them: addresses must not move
-  uint32_t rounds_answered_ = 0;
+  // Per answered round. The views point into the answers: an inner vector's elements never move.
+  std::vector<std::vector<Answer>> answers_;
   std::vector<Finding> findings_;
   std::string findings_error_;
   std::string error_;

@@ -23,7 +23,8 @@ constexpr size_t kMaxQueriesPerRecord = 16;
 constexpr size_t kMaxFindingsPerRecord = 64;
 
 adapter::Limits limits_for(size_t records) {
-  return {kMaxQueriesPerRecord * std::max<size_t>(records, 1) + 16, kMaxFindingsPerRecord * std::max<size_t>(records, 1) + 16};
+  return {kMaxQueriesPerRecord * std::max<size_t>(records, 1) + 16, kMaxFindingsPerRecord * std::max<size_t>(records, 1) + 16,
+          2 * records + 16};
 }
 
 // What follows "record[n]" in a subject reference, e.g. "SI 0120878811".
