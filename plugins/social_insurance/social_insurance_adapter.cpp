@@ -5,12 +5,14 @@
 // Pure function of data: open() parses, plan() asks one round of look-ups (by personal ID, by
 // legacy ID, or a candidate search when no ID is given, plus the batch-wide duplicate check),
 // assess() turns the host's answers and claim checks into findings, one list per record.
-// Records are named "record[n] SI <code>": n is the record's 1-based position in the document,
-// which is how `ecid collate` puts each finding on its input record (docs/contract.md, Batches).
+// Each query and finding names its record (contract 1.3: `record`, the record's 1-based position
+// in the document), which is how `ecid collate` puts each finding on its input record; its
+// subject reads "record[n] SI <code>" (docs/contract.md).
 // No I/O, no logging of personal data.
 
-// ECID_Q_BATCH_DUPLICATES and ECID_F_SECTOR_RECORD_ID were added in ABI 1.1.
-#define ECID_ADAPTER_ABI_MINOR 1
+// ECID_Q_BATCH_DUPLICATES and ECID_F_SECTOR_RECORD_ID were added in ABI 1.1, `record` on
+// queries and findings in 1.3.
+#define ECID_ADAPTER_ABI_MINOR 3
 #include <ecid/adapter.hpp>
 #include <ecid/sdk_answers.hpp>
 #include <ecid/sdk_document.hpp>
@@ -233,6 +235,7 @@ class Batch final : public ecid::sdk::Session {
     for (Participant& p : records_) {
       if (p.path == Path::Bad || p.path == Path::Unusable || p.path == Path::NoSearch) continue;
       subject_ref(p, ref);
+      planner.set_record(p.number);
       claims.clear();
       if (!p.full_name.empty()) claims.push_back({ECID_F_FULL_NAME, p.full_name});
       if (!p.birth_date.empty()) claims.push_back({ECID_F_BIRTH_DATE, p.birth_date});
@@ -409,8 +412,8 @@ class Batch final : public ecid::sdk::Session {
     return p;
   }
 
-  // "record[n] SI 0120878811": the host puts the record's findings on input record n; never
-  // the name (privacy). Built when needed, into a reused buffer.
+  // "record[n] SI 0120878811" for people to read, never the name (privacy); the host takes the
+  // record's number from `record` (1.3), not from this text. Built when needed, into a reused buffer.
   static void subject_ref(const Participant& p, std::string& out) {
     out = "record[";
     out += std::to_string(p.number);
@@ -570,6 +573,7 @@ class Batch final : public ecid::sdk::Session {
     }
     std::stable_sort(list.begin(), list.end(), [](const Pending& a, const Pending& b) { return a.rank < b.rank; });
     subject_ref(p, ref_);
+    out.set_record(p.number);
     for (const Pending& f : list) out.add(ref_, f.finding);
   }
 

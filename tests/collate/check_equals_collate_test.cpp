@@ -8,6 +8,8 @@
 #include <ecid/fields.hpp>
 #include <ecid/findings.hpp>
 
+#include <ecid/testing/adapter_harness.hpp>
+
 #include <gtest/gtest.h>
 
 #include "../support/temp_dir.hpp"
@@ -103,6 +105,54 @@ TEST(CheckEqualsCollate, EveryRecordGetsTheSameFindingsByBothPaths) {
   }
   EXPECT_GE(compared, documents.size() * 3 / 4) << "only the legacy-encoded and broken records are left out";
   EXPECT_GT(attention, 0u) << "the variants must reach findings other than VERIFIED";
+}
+
+// Contract 1.3: the adapter names each query's and finding's record with `record`, so the host
+// needs no "record[n]" text (the subject is only for people to read).
+TEST(CheckEqualsCollate, TheSocialInsuranceAdapterNamesRecordsStructurally) {
+  const ecid::testing::Harness h(std::string(ECID_ADAPTER_DIR) + "/libecid_social_insurance.so", {1'780'000'000, 2026});
+  const std::vector<std::string> participants = sample_participants();
+  std::string xml = kFrameOpen;
+  for (size_t i = 0; i < 3; ++i) xml += participants[i] + "\n";
+  xml += kFrameClose;
+  const ecid::testing::Outcome r = h.run(xml, [](const ecid::testing::PlannedQuery&) {
+    return ecid::testing::status_only(ECID_ANSWER_NOT_FOUND);
+  });
+  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_FALSE(r.queries.empty());
+  for (const auto& q : r.queries) {
+    EXPECT_GE(q.record, 1u);
+    EXPECT_LE(q.record, 3u);
+    EXPECT_EQ(q.subject_ref.find("record[" + std::to_string(q.record) + "]"), 0u) << "the label agrees with the record";
+  }
+  std::vector<size_t> per_record(4, 0);
+  for (const auto& f : r.findings) {
+    ASSERT_GE(f.record, 1u);
+    ASSERT_LE(f.record, 3u);
+    ++per_record[f.record];
+  }
+  for (uint32_t n = 1; n <= 3; ++n) EXPECT_GT(per_record[n], 0u) << "record " << n << " has its findings";
+
+  // Below the driver (which would also read the "record[n]" label): the struct member itself.
+  struct Seen {
+    std::vector<uint32_t> records;
+    static int32_t add_query(void* ctx, const ecid_query* q, uint32_t* id) {
+      static_cast<Seen*>(ctx)->records.push_back(q->struct_size >= sizeof(ecid_query) ? q->record : 0);
+      *id = static_cast<uint32_t>(static_cast<Seen*>(ctx)->records.size());
+      return ECID_OK;
+    }
+    static int32_t add_finding(void*, const ecid_finding*) { return ECID_OK; }
+    static int32_t set_ref(void*, ecid_str) { return ECID_OK; }
+    static void set_error(void*, ecid_str) {}
+  } seen;
+  const ecid_report_sink diag{sizeof(ecid_report_sink), &seen, &Seen::add_finding, &Seen::set_ref, &Seen::set_error};
+  const ecid_plan_sink plan{sizeof(ecid_plan_sink), &seen, &Seen::add_query};
+  void* session = nullptr;
+  ASSERT_EQ(h.adapter().open_document(h.instance(), ecid_str{xml.data(), xml.size()}, &diag, &session), ECID_OK);
+  ASSERT_EQ(h.adapter().plan(session, 0, nullptr, 0, &plan, &diag), ECID_OK);
+  h.adapter().close_document(session);
+  ASSERT_FALSE(seen.records.empty());
+  for (uint32_t record : seen.records) EXPECT_TRUE(record >= 1 && record <= 3) << record;
 }
 
 }  // namespace

@@ -146,6 +146,7 @@ class Planner {
     q.claim_count = static_cast<uint32_t>(claims.size());
     q.fields = fields.data();
     q.field_count = static_cast<uint32_t>(fields.size());
+    q.record = record_;
     uint32_t id = 0;
     int32_t rc = sink_->add_query(sink_->ctx, &q, &id);
     if (rc != ECID_OK) throw HostFailure(rc, "host refused a planned query");
@@ -153,10 +154,13 @@ class Planner {
     return id;
   }
   size_t count() const { return count_; }
+  // The 1-based record of a batch document the next queries are about (contract 1.3); 0: none.
+  void set_record(uint32_t record) { record_ = record; }
 
  private:
   const ecid_plan_sink* sink_;
   size_t count_ = 0;
+  uint32_t record_ = 0;
 };
 
 // A finding an adapter holds before it reports it: one it knew from the document alone, or
@@ -183,6 +187,7 @@ class Reporter {
     f.subject_ref = str(subject_ref);
     f.value = str(value);
     f.detail = str(detail);
+    f.record = record_;
     int32_t rc = sink_->add_finding(sink_->ctx, &f);
     if (rc != ECID_OK) throw HostFailure(rc, "host refused a finding");
   }
@@ -192,9 +197,12 @@ class Reporter {
   void document_ref(std::string_view ref) {
     if (sink_->set_document_ref) sink_->set_document_ref(sink_->ctx, str(ref));
   }
+  // The 1-based record of a batch document the next findings are about (contract 1.3); 0: none.
+  void set_record(uint32_t record) { record_ = record; }
 
  private:
   const ecid_report_sink* sink_;
+  uint32_t record_ = 0;
 };
 
 // Host services for adapter code (personal ID rules, dates, log, clock).
