@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates host/src/provinces.cpp from data/provinces.csv.
+"""Generates host/src/identity/provinces.cpp from data/provinces.csv.
 
 The product must not read files at run time for the province table, so the table is compiled
 in. Run after editing the CSV:  python3 scripts/gen_provinces.py
@@ -12,7 +12,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CSV = ROOT / "data" / "provinces.csv"
-OUT = ROOT / "host" / "src" / "provinces.cpp"
+OUT = ROOT / "host" / "src" / "identity" / "provinces.cpp"
 
 
 def expand_plates(text: str) -> str:

@@ -7,7 +7,7 @@
 
 #include <ecid/log.hpp>
 
-#include "http/protocol.hpp"
+#include "register/http/protocol.hpp"
 #include "net/transport.hpp"
 
 #include <nlohmann/json.hpp>

@@ -5,7 +5,7 @@
 
 #include "collate/batch_index.hpp"
 #include "collate/input.hpp"
-#include "policy_gate.hpp"
+#include "policy/gate.hpp"
 #include "collate/prefetch.hpp"
 
 #include <ecid/matching.hpp>

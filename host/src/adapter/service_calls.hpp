@@ -1,5 +1,5 @@
 // The personal-ID and date services in the contract's C form, for a given current year (0 = this
-// year): the production table (host_services.cpp) and the test harness's fixed-clock table
+// year): the production table (adapter/host_services.cpp) and the test harness's fixed-clock table
 // (host/testing) answer adapters the same way.
 #pragma once
 

@@ -1,6 +1,6 @@
 #include "audit/audit_store.hpp"
 
-#include "digest.hpp"
+#include "core/digest.hpp"
 
 #include <ecid/safe_files.hpp>
 

@@ -2,7 +2,7 @@
 // pseudonym key, UTC time text, and thin SQLite wrappers.
 #pragma once
 
-#include "digest.hpp"
+#include "core/digest.hpp"
 #include <ecid/audit.hpp>
 
 #include <openssl/evp.h>

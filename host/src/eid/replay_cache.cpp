@@ -2,7 +2,7 @@
 
 #include <ecid/safe_files.hpp>
 
-#include "digest.hpp"
+#include "core/digest.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>

@@ -1,5 +1,5 @@
 // The vehicle and organisation registers of the embedded register file: how one connection of
-// the SQLite backend (register_sqlite.cpp) answers ECID_Q_VEHICLE_BY_PLATE and
+// the SQLite backend (embedded.cpp) answers ECID_Q_VEHICLE_BY_PLATE and
 // ECID_Q_ORGANISATION_BY_CODE. docs/register.md, "The vehicle register" and "The organisation
 // register", documents the answers.
 #pragma once

@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "net/transport.hpp"
-#include "yaml_check.hpp"
+#include "config/yaml_check.hpp"
 
 namespace ecid {
 

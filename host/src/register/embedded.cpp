@@ -11,7 +11,7 @@
 #include <ecid/register.hpp>
 #include <ecid/register_schema.hpp>
 
-#include "vehicle/embedded_registers.hpp"
+#include "register/vehicle_organisation.hpp"
 
 #include <sqlite3.h>
 

@@ -1,7 +1,7 @@
-// The vehicle and organisation registers of the embedded register file (embedded_registers.hpp).
+// The vehicle and organisation registers of the embedded register file (vehicle_organisation.hpp).
 // Plate keys are normalised here with the plate rules (ecid/plate.hpp), so adapters send plates
 // as the document spells them.
-#include "vehicle/embedded_registers.hpp"
+#include "register/vehicle_organisation.hpp"
 
 #include <ecid/plate.hpp>
 

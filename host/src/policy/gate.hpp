@@ -1,5 +1,6 @@
-// The policy gate, one place for the engine (checker.cpp) and the collation: may this adapter
-// ask this kind of query, for this purpose, with these fields disclosed? Checked before any I/O.
+// The policy gate, one place for the engine (engine/engine.cpp) and the collation: may this
+// adapter ask this kind of query, for this purpose, with these fields disclosed? Checked before
+// any I/O.
 #pragma once
 
 #include <ecid/config.hpp>

@@ -6,7 +6,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "adapter/binding.hpp"
-#include "digest.hpp"
+#include "core/digest.hpp"
 
 
 #include <openssl/evp.h>

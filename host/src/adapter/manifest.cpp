@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "yaml_check.hpp"
+#include "config/yaml_check.hpp"
 
 namespace ecid {
 

@@ -1,4 +1,4 @@
-#include "digest.hpp"
+#include "core/digest.hpp"
 
 #include <openssl/evp.h>
 

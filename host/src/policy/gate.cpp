@@ -1,4 +1,4 @@
-#include "policy_gate.hpp"
+#include "policy/gate.hpp"
 
 #include <ecid/fields.hpp>
 #include <ecid/log.hpp>
