@@ -5,7 +5,7 @@
 
 #include "collate/batch_index.hpp"
 #include "collate/input.hpp"
-#include "policy/gate.hpp"
+#include "adapter/policy_gate.hpp"
 #include "collate/prefetch.hpp"
 
 #include <ecid/matching.hpp>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ecid/config.hpp>
+#include <ecid/findings.hpp>
 #include <ecid/loader.hpp>
 #include <ecid/register.hpp>
 
@@ -14,16 +15,6 @@
 #include <vector>
 
 namespace ecid {
-
-struct Finding {
-  uint32_t code = 0;      // ecid_finding_code
-  uint32_t severity = 0;  // ecid_severity
-  uint32_t field = 0;     // ecid_field, 0 if none
-  std::string subject_ref;
-  std::string value;
-  std::string detail;
-  uint32_t record = 0;  // the 1-based record of a batch document it is about; 0 = none
-};
 
 // What was asked and who answered: makes multi-round flows visible in the report.
 struct QueryTrace {

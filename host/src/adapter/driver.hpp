@@ -5,7 +5,7 @@
 #pragma once
 
 #include <ecid/contract.h>
-#include <ecid/engine.hpp>
+#include <ecid/findings.hpp>
 #include <ecid/loader.hpp>
 #include <ecid/matching.hpp>
 #include <ecid/register.hpp>

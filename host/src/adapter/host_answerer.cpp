@@ -5,7 +5,7 @@
 #include <ecid/matching.hpp>
 
 #include "eid/identity_service.hpp"
-#include "policy/gate.hpp"
+#include "adapter/policy_gate.hpp"
 
 #include <algorithm>
 

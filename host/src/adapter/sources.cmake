@@ -7,4 +7,5 @@ target_sources(ecid_host PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/adapter/manifest.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/adapter/host_services.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/adapter/host_answerer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/adapter/policy_gate.cpp
 )

@@ -1,7 +1,7 @@
 #include "collate/chunk.hpp"
 
 #include "adapter/host_answerer.hpp"
-#include "policy/gate.hpp"
+#include "adapter/policy_gate.hpp"
 
 #include <ecid/fields.hpp>
 #include <ecid/findings.hpp>

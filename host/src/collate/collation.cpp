@@ -11,7 +11,7 @@
 #include "collate/input.hpp"
 #include "collate/prefetch.hpp"
 #include "eid/identity_service.hpp"
-#include "policy/gate.hpp"
+#include "adapter/policy_gate.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>

@@ -2,7 +2,7 @@
 
 #include "collate/files.hpp"
 
-#include "policy/gate.hpp"
+#include "adapter/policy_gate.hpp"
 
 #include <ecid/log.hpp>
 #include <ecid/register_schema.hpp>

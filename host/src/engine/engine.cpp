@@ -11,7 +11,7 @@
 #include "adapter/host_answerer.hpp"
 #include "adapter/validation.hpp"
 #include "eid/identity_service.hpp"
-#include "policy/gate.hpp"
+#include "adapter/policy_gate.hpp"
 
 #include <pugixml.hpp>
 

@@ -1,4 +1,4 @@
-#include "policy/gate.hpp"
+#include "adapter/policy_gate.hpp"
 
 #include <ecid/fields.hpp>
 #include <ecid/log.hpp>
