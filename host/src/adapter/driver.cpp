@@ -126,6 +126,14 @@ std::string Session::run(Answerer& answerer) {
       return adapter_name_ + " adapter asked for more than " + std::to_string(ECID_MAX_ROUNDS) + " rounds";
     if (std::string why = answerer.before_round(*this, round); !why.empty()) return why;
     std::vector<Answer>& answers = answers_.emplace_back(round.queries().size());
+    // Refused here, for every answerer alike: nothing the adapter sent can be trusted.
+    for (size_t i = 0; i < answers.size(); ++i)
+      if (const std::string& why = round.queries()[i].malformed; !why.empty()) {
+        answers[i].status = ECID_ANSWER_REFUSED;
+        answers[i].source = "host";
+        answers[i].detail = "malformed query: " + why;
+        if (contract_violation_.empty()) contract_violation_ = "add_query got a malformed ecid_query: " + why;
+      }
     answerer.answer(*this, round, answers);
     for (size_t i = 0; i < answers.size(); ++i) {
       answers[i].query_id = round.queries()[i].id;
@@ -137,7 +145,7 @@ std::string Session::run(Answerer& answerer) {
   const std::vector<ecid_answer>& answers = views();
   codes_.assess = binding_.descriptor->assess(session_, answers.data(), static_cast<uint32_t>(answers.size()), &report_sink_);
   if (!findings_error_.empty()) {
-    contract_violation_ = "add_finding got an invalid finding: " + findings_error_;
+    if (contract_violation_.empty()) contract_violation_ = "add_finding got an invalid finding: " + findings_error_;
     return adapter_name_ + " adapter returned an invalid finding: " + findings_error_;
   }
   if (codes_.assess != ECID_OK) return failure("assess: ", codes_.assess);

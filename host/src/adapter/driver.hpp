@@ -83,7 +83,8 @@ struct Answer {
 
 class Session;
 
-// Answers a round's queries: answers[i] is the answer to round.queries()[i].
+// Answers a round's queries: answers[i] is the answer to round.queries()[i]. A malformed query
+// (Query::malformed) comes already answered by the driver (REFUSED, source "host"): leave it.
 class Answerer {
  public:
   virtual ~Answerer() = default;

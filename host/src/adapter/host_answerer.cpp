@@ -89,9 +89,8 @@ void HostAnswerer::answer(const Session& session, const Round& round, std::span<
   for (size_t i = 0; i < queries.size(); ++i) {
     const Query& q = queries[i];
     Answer& a = answers[i];
-    if (!q.malformed.empty()) {
-      set(a, ECID_ANSWER_REFUSED, "host", "malformed query: " + q.malformed);
-    } else if (const std::string& why = gate_refusal(q.kind, session.purpose(q.purpose), q.requested); !why.empty()) {
+    if (!q.malformed.empty()) continue;  // refused by the driver
+    if (const std::string& why = gate_refusal(q.kind, session.purpose(q.purpose), q.requested); !why.empty()) {
       set(a, ECID_ANSWER_REFUSED, "policy", std::string(kPolicyRefusal) + why);
     } else if (q.kind == ECID_Q_EID_ASSERTION) {
       if (!identity_) {
