@@ -173,6 +173,20 @@ TEST_F(EngineTest, StopsAdapterThatNeverStopsPlanning) {
   EXPECT_EQ(r.exit_class(), 2);
 }
 
+// The driver refuses what the host cannot take as sent (here a key over 4096 bytes), with no I/O,
+// beside a well-formed query of the same document that is answered.
+TEST_F(EngineTest, RefusesAMalformedQueryWithoutIo) {
+  const std::string long_key(5000, '1');
+  DocumentReport r = run("<Person id='" + long_key + "'/><Person id='001085000101'/>");
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.queries.size(), 2u);
+  EXPECT_EQ(r.queries[0].source, "host");
+  EXPECT_EQ(r.queries[0].status, static_cast<uint32_t>(ECID_ANSWER_REFUSED));
+  EXPECT_EQ(r.queries[0].detail, "malformed query: key longer than 4096 bytes");
+  EXPECT_EQ(r.queries[1].status, static_cast<uint32_t>(ECID_ANSWER_FOUND));
+  EXPECT_EQ(reg->requests.load(), 1) << "only the well-formed query reaches the register";
+}
+
 TEST_F(EngineTest, RefusesUngrantedPurposeBeforeAnyIo) {
   DocumentReport r = run("<Person id='001085000101' purpose='test.ungranted' fields='current_residence'/>");
   ASSERT_TRUE(r.ok) << r.error;
