@@ -39,12 +39,22 @@ foreach(f include/ecid/contract.h include/ecid/adapter.hpp include/ecid/sdk_text
           include/ecid/sdk_document.hpp include/ecid/sdk_answers.hpp include/ecid/sdk_person.hpp
           include/ecid/testing/adapter_harness.hpp lib/libecid_adapter_testing.a
           lib/cmake/ecid/ecidConfig.cmake
-          lib/cmake/ecid/ecidConfigVersion.cmake lib/cmake/ecid/EcidAdapter.cmake lib/pkgconfig/ecid-adapter.pc
+          lib/cmake/ecid/ecidConfigVersion.cmake lib/cmake/ecid/EcidAdapter.cmake lib/pkgconfig/ecid-adapter.pc lib/pkgconfig/ecid-adapter-testing.pc
           share/ecid/ecid-adapter.map bin/ecid)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "the install lacks ${f}")
   endif()
 endforeach()
+
+# Non-CMake builds find the harness through pkg-config, at the prefix the files were installed to.
+find_program(PKG_CONFIG pkg-config REQUIRED)
+set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
+step("pkg-config finds the test harness" 0 ${PKG_CONFIG} --libs ecid-adapter-testing)
+expect_in("${step_output}" "-lecid_adapter_testing -ldl")
+string(REGEX MATCH "-L([^ \n]+)" libdir_flag "${step_output}")
+if(NOT EXISTS "${CMAKE_MATCH_1}/libecid_adapter_testing.a")
+  message(FATAL_ERROR "pkg-config's -L (${CMAKE_MATCH_1}) does not hold libecid_adapter_testing.a")
+endif()
 
 # No package registry, no source tree: only the temporary prefix may provide ecid.
 step("configure the template" 0 ${CMAKE_COMMAND} -S ${WORK}/src -B ${WORK}/tb -DCMAKE_BUILD_TYPE=Release
