@@ -141,6 +141,45 @@ TEST(Reader, XmlRecordsBrokenElementsAndRouting) {
   EXPECT_TRUE(r.warnings().empty());
 }
 
+// One broken record is one bad record with a true reason, however deep it nests (issue 16, item 8).
+TEST(Reader, XmlNestingIsOneBadRecordHoweverDeep) {
+  ecid::testing::TempDir dir;
+  for (const size_t depth : {size_t{3}, size_t{10000}, size_t{1000000}}) {
+    SCOPED_TRACE(depth);
+    std::string nest;
+    nest.reserve(depth * 8);
+    for (size_t d = 0; d < depth; ++d) nest += "<R>";
+    nest += "x";
+    for (size_t d = 0; d < depth; ++d) nest += "</R>";
+    write_file(dir / "n.xml", "<B>\n<R><F>1</F></R>\n" + nest + "\n<R><F>2</F></R>\n</B>\n");
+    BatchReader r(dir / "n.xml", ecid::BatchFormat::Xml, ecid::BatchEncoding::Auto);
+    r.seek({});
+    const auto chunks = read_all(r, 100);
+    size_t slots = 0;
+    for (const RawChunk& c : chunks) slots += c.slots.size();
+    ASSERT_EQ(slots, 3u) << "the record before, the nested one, the record after";
+    const RawChunk& c = chunks[0];
+    EXPECT_TRUE(c.slots[0].problem.empty()) << c.slots[0].problem;
+    const std::string& why = c.slots[1].problem;
+    EXPECT_NE(why.find(depth > 256 ? "nested deeper than 256 levels" : "a <R> record inside another"), std::string::npos) << why;
+    EXPECT_EQ(why.find("not closed"), std::string::npos) << why;
+    EXPECT_TRUE(c.slots[2].problem.empty()) << c.slots[2].problem;
+    EXPECT_EQ(c.spans.size(), 2u);
+    EXPECT_TRUE(r.warnings().empty()) << r.warnings()[0];
+  }
+}
+
+TEST(Reader, AHugeAttributeOnTheRootIsRefusedForWhatItIs) {
+  ecid::testing::TempDir dir;
+  write_file(dir / "h.xml", "<B note=\"" + std::string(10u << 20, 'a') + "\">\n<R/>\n</B>\n");
+  try {
+    BatchReader r(dir / "h.xml", ecid::BatchFormat::Xml, ecid::BatchEncoding::Auto);
+    FAIL() << "a 10 MB root start tag was accepted";
+  } catch (const ecid::CollationError& e) {
+    EXPECT_NE(std::string(e.what()).find("root start tag is longer than 128 KiB"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Reader, XmlThatEndsEarly) {
   ecid::testing::TempDir dir;
   write_file(dir / "c.xml", "<B><R>1</R><R>2</R>");

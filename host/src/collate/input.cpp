@@ -21,6 +21,8 @@ constexpr size_t kMaxRecordBytes = 64u << 10;
 // Bytes kept ahead of an XML record's start, so that a record of the maximum size is always
 // entirely in the buffer while it is scanned.
 constexpr size_t kLookahead = 2 * kMaxRecordBytes;
+// Deeper than any sector record: a document nested deeper is broken or hostile.
+constexpr size_t kMaxNesting = 256;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -204,6 +206,9 @@ void BatchReader::read_frame() {
           break;
         }
       }
+      if (i >= rest.size() && !eof_)
+        throw CollationError("'" + path_.string() + "': the root start tag is longer than " +
+                             std::to_string(kLookahead >> 10) + " KiB (no batch's root has attributes that large)");
       if (i >= rest.size()) throw CollationError("'" + path_.string() + "': the root start tag is not closed");
       std::string tag(rest.substr(0, i + 1));
       if (!text::is_valid_utf8(tag)) throw CollationError("'" + path_.string() + "': the root start tag is not valid UTF-8");
@@ -240,6 +245,43 @@ void BatchReader::read_frame() {
   position_.offset = first_record_offset_;
   first_position_ = position_;
   first_xml_done_ = xml_done_;
+}
+
+// Past a record nested deeper than any record may be: to where its elements named `name` are all
+// closed again, or to the root's end tag (left for the caller), reading on as far as that is.
+void BatchReader::skip_nested_record(const std::string& name) {
+  const std::string open_tag = "<" + name, close_tag = "</" + name, root_end = "</" + root_qname_;
+  uint64_t depth = 0;
+  for (;;) {
+    fill(kLookahead);
+    const size_t lt = buf_.find('<', pos_);
+    if (lt == std::string::npos) {
+      pos_ = buf_.size();
+      if (eof_) {
+        warnings_.push_back("the file ends inside a broken element");
+        xml_done_ = true;
+        return;
+      }
+      continue;
+    }
+    pos_ = lt;
+    fill(kLookahead);
+    const std::string_view rest(buf_.data() + pos_, buf_.size() - pos_);
+    const auto is = [&](const std::string& t) { return rest.size() > t.size() && rest.starts_with(t) && !name_char(rest[t.size()]); };
+    const size_t gt = rest.find('>');
+    const size_t after = gt == std::string_view::npos ? 1 : gt + 1;
+    if (is(root_end)) return;
+    if (is(close_tag)) {
+      pos_ += after;
+      if (depth <= 1) return;
+      --depth;
+    } else if (is(open_tag)) {
+      if (gt == std::string_view::npos || gt == 0 || rest[gt - 1] != '/') ++depth;
+      pos_ += after;
+    } else {
+      pos_ += 1;
+    }
+  }
 }
 
 void BatchReader::add_record(RawChunk& out, std::string_view text, uint64_t line, uint64_t offset, std::string problem) {
@@ -383,8 +425,9 @@ bool BatchReader::next_xml(size_t max_records, RawChunk& out) {
     std::vector<std::string_view> open;
     std::string_view record_name;
     std::string problem;
-    size_t i = 0, end = 0, resync_from = 0;
-    bool nested_record = false;
+    size_t i = 0, end = 0;
+    size_t nested_at = 0;  // where a start tag of the record's own name opened inside it; 0: none
+    bool too_deep = false;
     while (problem.empty() && end == 0) {
       if (i > kMaxRecordBytes) {
         problem = "element longer than 64 KiB";
@@ -444,11 +487,12 @@ bool BatchReader::next_xml(size_t max_records, RawChunk& out) {
       } else {
         if (open.empty()) {
           record_name = name;
-        } else if (name == record_name) {
-          // Records do not nest: the previous one was never closed; the new one starts here.
-          problem = "element <" + std::string(name.substr(0, 64)) + "> is not closed";
-          nested_record = true;
-          resync_from = next;
+        } else if (name == record_name && nested_at == 0) {
+          nested_at = next;  // a record inside a record, or the record was never closed: decided below
+        }
+        if (open.size() >= kMaxNesting) {
+          problem = "elements nested deeper than " + std::to_string(kMaxNesting) + " levels";
+          too_deep = true;
           break;
         }
         if (tag[k - 1] != '/') open.push_back(name);
@@ -457,9 +501,26 @@ bool BatchReader::next_xml(size_t max_records, RawChunk& out) {
       i = after;
     }
     if (!record_name.empty()) last_record_name_ = std::string(record_name);
-    if (problem.empty()) {
+    if (problem.empty() && nested_at == 0) {
       add_record(out, rest.substr(0, end), line, offset, {});
       pos_ += end;
+      continue;
+    }
+    const std::string quoted_name = "<" + std::string(record_name.substr(0, 64)) + ">";
+    if (problem.empty()) {  // closed, with a record nested inside: one broken record
+      add_record(out, {}, line, offset, "broken XML element: a " + quoted_name + " record inside another");
+      pos_ += end;
+      continue;
+    }
+    if (too_deep) {  // one broken record, however deep it goes: skip to where it closes
+      add_record(out, {}, line, offset, "broken XML element: " + problem);
+      skip_nested_record(std::string(record_name));
+      continue;
+    }
+    if (nested_at != 0) {
+      // It never closed: a record without its end tag, and the next record starts inside it.
+      add_record(out, {}, line, offset, "broken XML element: element " + quoted_name + " is not closed");
+      pos_ += nested_at;
       continue;
     }
     // Skip to where the next record can start: the next <record_name, or the root's end tag.
@@ -467,10 +528,6 @@ bool BatchReader::next_xml(size_t max_records, RawChunk& out) {
     const std::string record_tag = "<" + (last_record_name_.empty() ? std::string("\x01") : last_record_name_);
     const std::string root_end = "</" + root_qname_;
     add_record(out, {}, line, offset, "broken XML element: " + problem);
-    if (nested_record) {
-      pos_ += resync_from;
-      continue;
-    }
     size_t from = pos_ + 1;
     while (true) {
       size_t a = buf_.find(record_tag, from);

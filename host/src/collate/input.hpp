@@ -97,6 +97,7 @@ class BatchReader {
   void add_record(RawChunk& out, std::string_view text, uint64_t line, uint64_t offset, std::string problem);
   bool next_csv(size_t max_records, RawChunk& out);
   bool next_xml(size_t max_records, RawChunk& out);
+  void skip_nested_record(const std::string& name);
   void read_frame();
   void count_lines_to(size_t pos);
 
