@@ -24,16 +24,12 @@ void set(Answer& a, uint32_t status, std::string_view source, std::string detail
 
 HostAnswerer::HostAnswerer(const Config& config, const LoadedAdapter& adapter, RegisterBackend& population,
                            const eid::IdentityService* identity, bool auditing)
-    : config_(config), adapter_(adapter), population_(population), identity_(identity), auditing_(auditing) {}
-
-const std::string& HostAnswerer::gate_refusal(uint32_t kind, const std::string& purpose, const FieldSet& requested) {
-  for (const Gate& g : gates_)
-    if (g.kind == kind && g.requested == requested && g.purpose == purpose) return g.refusal;
-  gates_.push_back({kind, purpose, requested, policy_refusal(config_, adapter_.manifest, kind, purpose, requested)});
-  if (!gates_.back().refusal.empty())
-    log::info("query refused by policy for adapter " + adapter_.manifest.name + ": " + gates_.back().refusal);
-  return gates_.back().refusal;
-}
+    : config_(config),
+      adapter_(adapter),
+      population_(population),
+      identity_(identity),
+      auditing_(auditing),
+      gate_(config, adapter.manifest, true) {}
 
 bool HostAnswerer::duplicate_question(const Round& round, const Query& q, const Claim*& own, Answer& a) {
   a.source = "batch";
@@ -90,7 +86,7 @@ void HostAnswerer::answer(const Session& session, const Round& round, std::span<
     const Query& q = queries[i];
     Answer& a = answers[i];
     if (!q.malformed.empty()) continue;  // refused by the driver
-    if (const std::string& why = gate_refusal(q.kind, session.purpose(q.purpose), q.requested); !why.empty()) {
+    if (const std::string& why = gate_.refusal(q.kind, session.purpose(q.purpose), q.requested); !why.empty()) {
       set(a, ECID_ANSWER_REFUSED, "policy", std::string(kPolicyRefusal) + why);
     } else if (q.kind == ECID_Q_EID_ASSERTION) {
       if (!identity_) {
@@ -125,7 +121,7 @@ void HostAnswerer::answer_register(const Session& session, const Round& round, s
   const std::vector<Query>& queries = round.queries();
   std::vector<LookupRequest> requests;
   std::vector<size_t> owner;  // request → query index
-  std::vector<LookupResult> results(asked.size());
+  std::vector<LookupResult> results;
   std::vector<size_t> known_owner;
   std::vector<LookupResult> known;
   for (size_t i : asked) {

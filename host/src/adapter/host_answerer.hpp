@@ -13,6 +13,7 @@
 #include <ecid/register.hpp>
 
 #include "adapter/driver.hpp"
+#include "adapter/policy_gate.hpp"
 
 #include <cstdint>
 #include <map>
@@ -63,20 +64,13 @@ class HostAnswerer : public Answerer {
   RegisterBackend& population_;
 
  private:
-  const std::string& gate_refusal(uint32_t kind, const std::string& purpose, const FieldSet& requested);
   void answer_register(const Session& session, const Round& round, std::span<Answer> answers,
                        const std::vector<size_t>& asked);
   void audit_round(const Session& session, const Round& round, std::span<const Answer> answers);
 
   const eid::IdentityService* identity_;
   bool auditing_;
-  struct Gate {
-    uint32_t kind;
-    std::string purpose;
-    FieldSet requested;
-    std::string refusal;
-  };
-  std::vector<Gate> gates_;  // the gate's decision per query shape
+  GateDecisions gate_;
   // (query index, record index, personal ID) of the other people this round's answers disclosed.
   struct Disclosure {
     size_t query, record;

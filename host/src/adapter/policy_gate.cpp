@@ -46,6 +46,19 @@ bool needs_record_personal_id(uint32_t kind) {
   return kind == ECID_Q_PERSON_CANDIDATES || kind == ECID_Q_PERSON_BY_LEGACY_ID;
 }
 
+GateDecisions::GateDecisions(const Config& config, const Manifest& manifest, bool log_refusals)
+    : config_(config), manifest_(manifest), log_refusals_(log_refusals) {}
+
+const std::string& GateDecisions::refusal(uint32_t kind, std::string_view purpose, const FieldSet& requested) {
+  for (const Shape& s : shapes_)
+    if (s.kind == kind && s.requested == requested && s.purpose == purpose) return s.refusal;
+  const Shape& s = shapes_.emplace_back(
+      Shape{kind, std::string(purpose), requested, policy_refusal(config_, manifest_, kind, purpose, requested)});
+  if (log_refusals_ && !s.refusal.empty())
+    log::info("query refused by policy for adapter " + manifest_.name + ": " + s.refusal);
+  return s.refusal;
+}
+
 std::string policy_refusal(const Config& config, const Manifest& m, uint32_t kind, std::string_view purpose_view,
                            const FieldSet& requested) {
   const std::string purpose(purpose_view);

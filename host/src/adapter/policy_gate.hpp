@@ -9,6 +9,7 @@
 #include <ecid/register.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,29 @@ namespace ecid {
 // identifiers (ECID_F_SECTOR_RECORD_ID), so they need no field grant.
 std::string policy_refusal(const Config& config, const Manifest& manifest, uint32_t kind,
                            std::string_view purpose, const FieldSet& requested);
+
+// The gate's decisions for one adapter, each query shape (kind, purpose, fields) decided once:
+// a batch asks the same few shapes for every record.
+class GateDecisions {
+ public:
+  // `log_refusals`: say each refused shape once at info level (the pass that answers says it;
+  // a pass that only looks ahead does not repeat it).
+  GateDecisions(const Config& config, const Manifest& manifest, bool log_refusals);
+  // policy_refusal() for this shape. The reference stays valid for the object's life.
+  const std::string& refusal(uint32_t kind, std::string_view purpose, const FieldSet& requested);
+
+ private:
+  struct Shape {
+    uint32_t kind;
+    std::string purpose;
+    FieldSet requested;
+    std::string refusal;
+  };
+  const Config& config_;
+  const Manifest& manifest_;
+  bool log_refusals_;
+  std::deque<Shape> shapes_;
+};
 
 // The policy: section against the adapters loaded, where a typo would otherwise grant nothing
 // without a word: a purpose a loaded adapter's manifest does not declare throws ConfigError

@@ -56,7 +56,8 @@ std::vector<uint64_t> prefetch_numbers(const adapter::Round& round, const std::v
 // one purpose).
 class IndexCollector {
  public:
-  IndexCollector(const ChunkContext& ctx, IndexOutput& out) : ctx_(ctx), out_(out) {}
+  IndexCollector(const ChunkContext& ctx, IndexOutput& out)
+      : out_(out), gate_(*ctx.config, ctx.adapter->manifest, false) {}
 
   void collect(const adapter::Session& session, const adapter::Round& round, const std::vector<uint64_t>& record_numbers) {
     const std::vector<uint64_t> numbers = prefetch_numbers(round, record_numbers);
@@ -76,15 +77,8 @@ class IndexCollector {
       return;  // answered without I/O
     const std::string& purpose = session.purpose(q.purpose);
     if (!out_.purpose.empty() && purpose != out_.purpose) return;
-    // No register I/O before the policy gate, prefetch included (decided once per query shape).
-    if (!(gate_known_ && gate_kind_ == q.kind && gate_requested_ == q.requested && gate_purpose_ == purpose)) {
-      gate_known_ = true;
-      gate_kind_ = q.kind;
-      gate_requested_ = q.requested;
-      gate_purpose_ = purpose;
-      gate_open_ = policy_refusal(*ctx_.config, ctx_.adapter->manifest, q.kind, purpose, q.requested).empty();
-    }
-    if (!gate_open_) return;
+    // No register I/O before the policy gate, prefetch included.
+    if (!gate_.refusal(q.kind, purpose, q.requested).empty()) return;
     const std::span<const Claim> claims = round.claims_of(q);
     out_.purpose = purpose;
     out_.fields = out_.fields | q.requested | fields_needed_for_checks(claims, q.kind != ECID_Q_PERSON_CANDIDATES);
@@ -103,12 +97,8 @@ class IndexCollector {
     out_.requests.push_back(std::move(r));
   }
 
-  const ChunkContext& ctx_;
   IndexOutput& out_;
-  bool gate_known_ = false, gate_open_ = false;  // the last person query shape's gate decision
-  uint32_t gate_kind_ = 0;
-  FieldSet gate_requested_;
-  std::string gate_purpose_;
+  GateDecisions gate_;
 };
 
 // The main pass's answers: the host's, with duplicate questions answered from the batch index,
